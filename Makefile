@@ -1,0 +1,59 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup install install-test messages lint bench clean reset-staff-password
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# A stamp per dependency set: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+messages: install
+	$(MANAGE) compilemessages --ignore "$(VENV)" --verbosity 0
+
+# Local development: SQLite under var/, DEBUG on, demo content, a staff account for the admin.
+setup: export DJANGO_DEBUG ?= 1
+setup: install messages
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) demo_staff
+
+run: export DJANGO_DEBUG ?= 1
+run: setup
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+
+test: install-test messages lint
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install-test messages
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+reset-staff-password: export DJANGO_DEBUG ?= 1
+reset-staff-password: install
+	$(MANAGE) demo_staff --reset

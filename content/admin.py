@@ -1,0 +1,113 @@
+"""Staff editing: English and Arabic side by side in tabs, with what needs attention in view."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+)
+
+from content.models import Citation, Clinic, Procedure, Question, Section
+
+
+class TranslationDirectionMixin:
+    """Arabic inputs are written right to left; the admin stylesheet does the rest."""
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
+
+class SectionInline(TranslationStackedInline):
+    model = Section
+    extra = 0
+    fields = ("kind", "heading", "body")
+    ordering = ("position",)
+
+
+class QuestionInline(TranslationStackedInline):
+    model = Question
+    extra = 0
+    fields = ("position", "question", "answer")
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 0
+    fields = (
+        ("number", "kind"),
+        "authors",
+        "title",
+        ("source", "year", "date"),
+        ("doi", "url", "accessed"),
+    )
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
+    list_display = (
+        "title", "status", "arabic_state", "last_reviewed", "next_review_due", "review_state",
+        "updated_at", "preview_link",
+    )
+    list_filter = ("status",)
+    search_fields = ("title_en", "title_ar", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    inlines = (SectionInline, QuestionInline, CitationInline)
+    readonly_fields = ("revision", "published_at", "created_at", "updated_at", "preview_link")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "short_name", "also_known_as", "summary")}),
+        (_("Review and publishing"), {
+            "fields": (
+                "status", ("last_reviewed", "next_review_due"), ("reviewer_name", "reviewer_role"),
+                "preview_link",
+            )
+        }),
+        (_("History"), {
+            "classes": ("collapse",),
+            "fields": ("revision", "published_at", "created_at", "updated_at"),
+        }),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sections", "questions")
+
+    @admin.display(description=_("Arabic"))
+    def arabic_state(self, procedure):
+        parts = [procedure, *procedure.sections.all(), *procedure.questions.all()]
+        missing = sum(1 for part in parts if not part.has_translation())
+        outdated = sum(1 for part in parts if part.translation_may_be_outdated)
+        if missing:
+            return format_html('<span class="state-missing">{}</span>',
+                               _("%(count)d part(s) not translated") % {"count": missing})
+        if outdated:
+            return format_html('<span class="state-outdated">{}</span>',
+                               _("%(count)d part(s) may be out of date") % {"count": outdated})
+        return _("Complete")
+
+    @admin.display(description=_("Review"))
+    def review_state(self, procedure):
+        if procedure.review_overdue:
+            return format_html('<span class="state-overdue">{}</span>', _("Overdue"))
+        return _("Up to date") if procedure.next_review_due else _("No date set")
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, procedure):
+        if not procedure.pk:
+            return _("Save first to preview.")
+        links = []
+        for code, label in (("en", _("English")), ("ar", _("Arabic"))):
+            with translation.override(code):
+                url = reverse("content:procedure_preview", kwargs={"slug": procedure.slug})
+            links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
+        return format_html("{} · {}", *links)
+
+
+@admin.register(Clinic)
+class ClinicAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
+    list_display = ("name", "phone", "updated_at")
+
+    def has_add_permission(self, request):
+        # One clinic runs one portal: its contact block is on every page.
+        return not Clinic.objects.exists()

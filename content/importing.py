@@ -1,0 +1,285 @@
+"""Reading procedures and the clinic from content files (the format is in content/demo/README.md).
+
+Everything in a folder is read and checked before anything is written, so a bad file stops the
+load with a message naming the file, and the database is left as it was.
+"""
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from content.models import Citation, Clinic, Procedure, Question, Section
+from content.rendering import cited_numbers, raw_html_tags
+
+LANGUAGES = ("en", "ar")
+SECTION_FILE = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<language>[a-z]{2})\.md$")
+QUESTION_FILE = re.compile(r"^(?P<position>\d{2})-[a-z0-9-]+\.(?P<language>[a-z]{2})\.md$")
+PROCEDURE_KEYS = {"slug", "status", "last_reviewed", "next_review_due", "reviewer_name",
+                  "en", "ar", "citations"}
+PROCEDURE_TEXT_KEYS = {"title", "short_name", "also_known_as", "summary", "reviewer_role"}
+CITATION_KEYS = {"number", "kind", "authors", "title", "source", "year", "date", "doi", "url",
+                 "accessed"}
+CLINIC_KEYS = {"phone", "en", "ar"}
+CLINIC_TEXT_KEYS = {"name", "address", "emergency_instructions"}
+
+
+class ContentFileError(Exception):
+    """A content file that cannot be loaded; the message says which file and what is wrong."""
+
+    def __init__(self, path, problem, line=None):
+        self.path, self.problem, self.line = Path(path), problem, line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass
+class ProcedureFiles:
+    folder: Path
+    fields: dict
+    sections: dict = field(default_factory=dict)   # kind -> {"heading_en": ..., "body_ar": ...}
+    questions: dict = field(default_factory=dict)  # position -> {"question_en": ...}
+    citations: list = field(default_factory=list)  # dicts of Citation fields
+
+
+def _read_toml(path):
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentFileError(path, "file not found") from None
+    except UnicodeDecodeError:
+        raise ContentFileError(path, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContentFileError(path, f"not valid TOML ({error})") from None
+
+
+def _check_keys(path, table, allowed, where="the file"):
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ContentFileError(
+            path, f"unknown key(s) in {where}: {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+
+
+def _check_type(path, value, kind, name):
+    if value is not None and not isinstance(value, kind):
+        expected = {str: "text", int: "a whole number", datetime.date: "a date (YYYY-MM-DD)"}
+        raise ContentFileError(path, f"{name} must be {expected.get(kind, kind.__name__)}")
+    return value
+
+
+def _read_markdown(path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentFileError(path, "not UTF-8 text") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        tags = raw_html_tags(line)
+        if tags:
+            raise ContentFileError(
+                path, f"raw HTML is not allowed ({tags[0]}); write Markdown instead", number
+            )
+    return text
+
+
+def _split_heading(text):
+    """A first line `# Heading` becomes the heading; the rest is the body."""
+    lines = text.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        return lines[0][2:].strip(), "\n".join(lines[1:]).strip()
+    return "", text.strip()
+
+
+def read_procedure_folder(folder):
+    folder = Path(folder)
+    toml_path = folder / "procedure.toml"
+    data = _read_toml(toml_path)
+    _check_keys(toml_path, data, PROCEDURE_KEYS)
+    slug = _check_type(toml_path, data.get("slug"), str, "slug")
+    if not slug or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise ContentFileError(toml_path, "slug must be lower-case ASCII letters, digits, hyphens")
+    status = data.get("status", Procedure.Status.DRAFT)
+    if status not in Procedure.Status.values:
+        raise ContentFileError(
+            toml_path, f"status {status!r} is not one of {', '.join(Procedure.Status.values)}"
+        )
+    fields = {"slug": slug, "status": status}
+    for name in ("last_reviewed", "next_review_due"):
+        fields[name] = _check_type(toml_path, data.get(name), datetime.date, name)
+    fields["reviewer_name"] = _check_type(
+        toml_path, data.get("reviewer_name", ""), str, "reviewer_name"
+    )
+    for language in LANGUAGES:
+        texts = data.get(language, {})
+        _check_keys(toml_path, texts, PROCEDURE_TEXT_KEYS, f"[{language}]")
+        for name in PROCEDURE_TEXT_KEYS:
+            value = _check_type(toml_path, texts.get(name, ""), str, f"[{language}] {name}")
+            fields[f"{name}_{language}"] = value.strip()
+    for required in ("title_en", "summary_en"):
+        if not fields[required]:
+            name = required.removesuffix("_en")
+            raise ContentFileError(toml_path, f"[en] {name} is required")
+    procedure = ProcedureFiles(folder=folder, fields=fields)
+
+    numbers = set()
+    for index, entry in enumerate(data.get("citations", []), 1):
+        where = f"[[citations]] number {index}"
+        _check_keys(toml_path, entry, CITATION_KEYS, where)
+        number = _check_type(toml_path, entry.get("number"), int, f"{where}: number")
+        if number is None or number in numbers:
+            raise ContentFileError(toml_path, f"{where}: a unique number is required")
+        numbers.add(number)
+        kind = entry.get("kind", Citation.Kind.ARTICLE)
+        if kind not in Citation.Kind.values:
+            raise ContentFileError(
+                toml_path, f"{where}: kind {kind!r} is not one of {', '.join(Citation.Kind.values)}"
+            )
+        citation = {"number": number, "kind": kind}
+        for name in ("authors", "title", "source", "doi", "url"):
+            citation[name] = _check_type(toml_path, entry.get(name, ""), str, f"{where}: {name}")
+        if not citation["authors"]:
+            raise ContentFileError(toml_path, f"{where}: authors are required")
+        citation["year"] = _check_type(toml_path, entry.get("year"), int, f"{where}: year")
+        for name in ("date", "accessed"):
+            citation[name] = _check_type(
+                toml_path, entry.get(name), datetime.date, f"{where}: {name}"
+            )
+        procedure.citations.append(citation)
+
+    for path in sorted((folder / "sections").glob("*.md")):
+        match = SECTION_FILE.match(path.name)
+        if not match or match["language"] not in LANGUAGES:
+            raise ContentFileError(path, "name must be <kind>.<en|ar>.md")
+        if match["kind"] not in Section.Kind.values:
+            raise ContentFileError(
+                path, f"unknown section kind {match['kind']!r}; "
+                f"known kinds: {', '.join(Section.Kind.values)}"
+            )
+        heading, body = _split_heading(_read_markdown(path))
+        _check_citations(path, body, numbers)
+        language = match["language"]
+        texts = procedure.sections.setdefault(match["kind"], {})
+        texts[f"heading_{language}"], texts[f"body_{language}"] = heading, body
+
+    for path in sorted((folder / "questions").glob("*.md")):
+        match = QUESTION_FILE.match(path.name)
+        if not match or match["language"] not in LANGUAGES:
+            raise ContentFileError(path, "name must be NN-short-name.<en|ar>.md")
+        question, answer = _split_heading(_read_markdown(path))
+        if not question:
+            raise ContentFileError(path, "the first line must be the question, as '# Question?'", 1)
+        _check_citations(path, answer, numbers)
+        language = match["language"]
+        texts = procedure.questions.setdefault(int(match["position"]), {})
+        texts[f"question_{language}"], texts[f"answer_{language}"] = question, answer
+
+    for kind, texts in procedure.sections.items():
+        if not texts.get("body_en"):
+            raise ContentFileError(folder / "sections" / f"{kind}.ar.md",
+                                   "has no English source file (sections/" f"{kind}.en.md)")
+    for position, texts in procedure.questions.items():
+        if not texts.get("question_en"):
+            raise ContentFileError(folder / "questions",
+                                   f"question {position:02d} has no English source file")
+    return procedure
+
+
+def _check_citations(path, text, numbers):
+    for line_number, line in enumerate(text.splitlines(), 1):
+        missing = [n for n in cited_numbers(line) if n not in numbers]
+        if missing:
+            raise ContentFileError(
+                path, f"cites [^{missing[0]}], which is not in procedure.toml's citations",
+                line_number,
+            )
+
+
+def _update(instance, values):
+    """Set values and report whether anything differed, so an unchanged row is not saved."""
+    changed = False
+    for name, value in values.items():
+        current = getattr(instance, name)
+        # An empty translation may be stored as NULL or as "": both mean "no text".
+        if current in (None, "") and value in (None, ""):
+            continue
+        if current != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def load_procedure(files, update=False):
+    """Create the procedure from its files, or with `update` bring it in line with them.
+
+    Returns "created", "updated", "unchanged" or "kept" (it exists and update was not asked for:
+    staff edits in the admin are never overwritten by a plain load).
+    """
+    procedure = Procedure.objects.filter(slug=files.fields["slug"]).first()
+    if procedure and not update:
+        return "kept"
+    outcome = "created" if procedure is None else "unchanged"
+    procedure = procedure or Procedure()
+    if _update(procedure, files.fields) or procedure.pk is None:
+        procedure.full_clean()
+        procedure.save()
+        outcome = "updated" if outcome == "unchanged" else outcome
+
+    def sync(model, key, wanted):
+        nonlocal outcome
+        existing = {getattr(row, key): row for row in model.objects.filter(procedure=procedure)}
+        for value, fields in wanted.items():
+            row = existing.pop(value, None) or model(procedure=procedure, **{key: value})
+            if _update(row, fields) or row.pk is None:
+                row.save()
+                outcome = "updated" if outcome == "unchanged" else outcome
+        for row in existing.values():
+            row.delete()
+            outcome = "updated" if outcome == "unchanged" else outcome
+
+    sync(Citation, "number", {c["number"]: c for c in files.citations})
+    sync(Section, "kind", _with_all_languages(files.sections, ("heading", "body")))
+    sync(Question, "position", _with_all_languages(files.questions, ("question", "answer")))
+    return outcome
+
+
+def _with_all_languages(parts, names):
+    """A missing translation file clears that language's text rather than leaving an old one."""
+    return {
+        key: {f"{name}_{language}": texts.get(f"{name}_{language}", "")
+              for name in names for language in LANGUAGES}
+        for key, texts in parts.items()
+    }
+
+
+def read_clinic_file(path):
+    path = Path(path)
+    data = _read_toml(path)
+    _check_keys(path, data, CLINIC_KEYS)
+    fields = {"phone": _check_type(path, data.get("phone", ""), str, "phone")}
+    for language in LANGUAGES:
+        texts = data.get(language, {})
+        _check_keys(path, texts, CLINIC_TEXT_KEYS, f"[{language}]")
+        for name in CLINIC_TEXT_KEYS:
+            fields[f"{name}_{language}"] = _check_type(
+                path, texts.get(name, ""), str, f"[{language}] {name}"
+            ).strip()
+    if not fields["name_en"]:
+        raise ContentFileError(path, "[en] name is required")
+    return fields
+
+
+def load_clinic(fields, update=False):
+    clinic = Clinic.current()
+    if clinic and not update:
+        return "kept"
+    outcome = "created" if clinic is None else "unchanged"
+    clinic = clinic or Clinic()
+    if _update(clinic, fields) or clinic.pk is None:
+        clinic.save()
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome

@@ -1,0 +1,55 @@
+"""Load the demo clinic and procedures from content/demo/ (safe to run again)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from content.importing import (
+    ContentFileError,
+    load_clinic,
+    load_procedure,
+    read_clinic_file,
+    read_procedure_folder,
+)
+
+DEMO_FOLDER = Path(settings.BASE_DIR) / "content" / "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo clinic and procedures from content files. Existing rows are kept as "
+        "staff left them unless --update is given, which brings them in line with the files."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "folder", nargs="?", default=str(DEMO_FOLDER),
+            help="A folder holding clinic.toml and one sub-folder per procedure.",
+        )
+        parser.add_argument(
+            "--update", action="store_true",
+            help="Overwrite what is in the database with the files (staff edits are lost).",
+        )
+
+    def handle(self, folder, update, **options):
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise CommandError(f"{folder}: no such folder")
+        try:
+            # Read and check every file first, so a bad one stops the load before any write.
+            clinic = read_clinic_file(folder / "clinic.toml") if (folder / "clinic.toml").exists() else None
+            procedures = [
+                read_procedure_folder(path)
+                for path in sorted(folder.iterdir())
+                if (path / "procedure.toml").is_file()
+            ]
+        except ContentFileError as error:
+            raise CommandError(str(error)) from None
+        if clinic is None and not procedures:
+            raise CommandError(f"{folder}: holds neither clinic.toml nor a procedure folder")
+        if clinic:
+            self.stdout.write(f"clinic: {load_clinic(clinic, update=update)}")
+        for files in procedures:
+            outcome = load_procedure(files, update=update)
+            self.stdout.write(f"procedure {files.fields['slug']}: {outcome}")

@@ -1,0 +1,120 @@
+"""THE pipeline every piece of patient text goes through: Markdown -> sanitised, safe HTML.
+
+Authors write Markdown; raw HTML in it is never interpreted, only shown as text, and the output of
+Markdown is then cleaned by an allow-list so that nothing but the tags, attributes and URL schemes
+below can reach a page. Citation markers `[^3]` become superscript links into the citations
+appendix. In Arabic text, runs of Latin script and digits (drug names, doses, DOIs) are isolated
+in <bdi> so they keep their own direction inside a right-to-left sentence.
+
+Rendering happens when content is saved, never per request.
+"""
+
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "code", "hr", "bdi", "abbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "id", "title"},
+    "sup": {"id"},
+    "abbr": {"title"},
+    "th": {"scope"},
+    "ol": {"start"},
+}
+# Only the callout styles our stylesheet knows; anything else an author writes is dropped.
+ALLOWED_CLASSES = {
+    "div": {"admonition", "note", "warning", "important", "tip"},
+    "p": {"admonition-title"},
+    "a": {"citation-ref"},
+    "sup": {"citation"},
+}
+URL_SCHEMES = {"https", "http", "mailto", "tel"}
+
+CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
+# Latin letters or digits, with the punctuation that stays inside a drug name, dose or DOI.
+LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+()\-]|\s(?=[A-Za-z0-9]))*[A-Za-z0-9%)]|[A-Za-z0-9]")
+# Tags and character references are left whole; only the text between them is scanned.
+TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
+
+
+def sanitize(html):
+    """Clean HTML with the portal's one allow-list. The sanitiser choice lives only here."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style"},
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+
+
+def _markdown_without_raw_html():
+    md = markdown.Markdown(extensions=["sane_lists", "tables", "admonition"], output_format="html")
+    # Authors' raw HTML is shown as text rather than passed through; the sanitiser is a second
+    # line of defence, not the only one.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def _link_citations(html, anchor_prefix):
+    seen = {}
+
+    def marker(match):
+        number = int(match.group(1))
+        seen[number] = seen.get(number, 0) + 1
+        anchor = f"cite-ref-{anchor_prefix}-{number}-{seen[number]}"
+        return (
+            f'<sup class="citation" id="{anchor}">'
+            f'<a class="citation-ref" href="#cite-{number}">[{number}]</a></sup>'
+        )
+
+    return CITATION_MARKER.sub(marker, html)
+
+
+def _isolate_ltr_runs(html):
+    parts = TAG_OR_TEXT.split(html)
+    inside_bdi = 0
+    for index, part in enumerate(parts):
+        if part.startswith("&"):
+            continue
+        if part.startswith("<"):
+            if part.startswith("<bdi") or part.startswith("<sup"):
+                inside_bdi += 1
+            elif part.startswith("</bdi") or part.startswith("</sup"):
+                inside_bdi -= 1
+            continue
+        if not inside_bdi and part:
+            parts[index] = LTR_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>", part)
+    return "".join(parts)
+
+
+def render_markdown(text, language="en", anchor_prefix="text"):
+    """Turn an author's Markdown into safe HTML for a page in `language`."""
+    if not text or not text.strip():
+        return ""
+    html = _markdown_without_raw_html().convert(text)
+    html = _link_citations(html, anchor_prefix)
+    if language == "ar":
+        html = _isolate_ltr_runs(html)
+    return sanitize(html)
+
+
+def cited_numbers(text):
+    """The citation numbers a Markdown text refers to, in order of first use."""
+    return list(dict.fromkeys(int(n) for n in CITATION_MARKER.findall(text or "")))
+
+
+RAW_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
+
+
+def raw_html_tags(text):
+    """Tags an author typed as raw HTML, so a form can say which ones to remove."""
+    return [m.group(0) for m in RAW_HTML_TAG.finditer(text or "")]

@@ -1,0 +1,30 @@
+"""Which fields exist in English and in Arabic (django-modeltranslation)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from content.models import Clinic, Procedure, Question, Section
+
+
+@register(Procedure)
+class ProcedureTranslation(TranslationOptions):
+    fields = ("title", "short_name", "also_known_as", "summary", "reviewer_role")
+    # English is the source: a procedure cannot exist without its English title and summary.
+    required_languages = {"en": ("title", "summary"), "default": ()}
+
+
+@register(Section)
+class SectionTranslation(TranslationOptions):
+    fields = ("heading", "body", "body_html")
+    required_languages = {"en": ("body",), "default": ()}
+
+
+@register(Question)
+class QuestionTranslation(TranslationOptions):
+    fields = ("question", "answer", "answer_html")
+    required_languages = {"en": ("question", "answer"), "default": ()}
+
+
+@register(Clinic)
+class ClinicTranslation(TranslationOptions):
+    fields = ("name", "address", "emergency_instructions")
+    required_languages = {"en": ("name",), "default": ()}
