@@ -1,10 +1,12 @@
 """Staff editing: English and Arabic side by side in tabs, with what needs attention in view."""
 
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
     TranslationStackedInline,
@@ -36,6 +38,7 @@ class QuestionInline(TranslationStackedInline):
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = (
         ("number", "kind"),
         "authors",
@@ -79,11 +82,13 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
         missing = sum(1 for part in parts if not part.has_translation())
         outdated = sum(1 for part in parts if part.translation_may_be_outdated)
         if missing:
-            return format_html('<span class="state-missing">{}</span>',
-                               _("%(count)d part(s) not translated") % {"count": missing})
+            message = ngettext("%(count)d part not translated", "%(count)d parts not translated",
+                               missing)
+            return format_html('<span class="state-missing">{}</span>', message % {"count": missing})
         if outdated:
-            return format_html('<span class="state-outdated">{}</span>',
-                               _("%(count)d part(s) may be out of date") % {"count": outdated})
+            message = ngettext("%(count)d part may be out of date",
+                               "%(count)d parts may be out of date", outdated)
+            return format_html('<span class="state-outdated">{}</span>', message % {"count": outdated})
         return _("Complete")
 
     @admin.display(description=_("Review"))

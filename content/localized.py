@@ -55,7 +55,7 @@ def localized(obj, field, language=None):
         value = getattr(obj, f"{field}_{SOURCE_LANGUAGE}", None) or ""
         is_fallback = bool(value)
     if field.endswith("_html"):
-        value = mark_safe(value)  # noqa: S308 - sanitised by content.rendering when saved
+        value = mark_safe(value)
     return LocalText(
         value=value,
         language=SOURCE_LANGUAGE if is_fallback else language,

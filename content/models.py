@@ -360,7 +360,10 @@ class Clinic(TranslatedContent):
     emergency_instructions = models.TextField(
         _("emergency instructions"),
         blank=True,
-        help_text=_("What a patient should do in an emergency, e.g. call 911 or go to the ER."),
+        help_text=_(
+            "What a patient should do in an emergency, e.g. call your local emergency number "
+            "or go to the nearest emergency department."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

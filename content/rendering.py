@@ -1,10 +1,13 @@
 """THE pipeline every piece of patient text goes through: Markdown -> sanitised, safe HTML.
 
-Authors write Markdown; raw HTML in it is never interpreted, only shown as text, and the output of
-Markdown is then cleaned by an allow-list so that nothing but the tags, attributes and URL schemes
-below can reach a page. Citation markers `[^3]` become superscript links into the citations
-appendix. In Arabic text, runs of Latin script and digits (drug names, doses, DOIs) are isolated
-in <bdi> so they keep their own direction inside a right-to-left sentence.
+Authors write Markdown; raw HTML in it is removed (a tag's text stays, a script's does not) and
+never interpreted, and the output of Markdown is then cleaned by an allow-list so that nothing but
+the tags, attributes and URL schemes below can reach a page. The admin rejects raw HTML with a
+form error first, so an author learns of it rather than losing text silently.
+
+Citation markers `[^3]` become superscript links into the citations appendix. In Arabic text,
+runs of Latin script and digits (drug names, doses, DOIs) are isolated in <bdi> so they keep
+their own direction inside a right-to-left sentence.
 
 Rendering happens when content is saved, never per request.
 """
@@ -34,6 +37,10 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"https", "http", "mailto", "tel"}
 
+# A tag as an author might type it; `3 < 4` and autolinks like <https://...> are not tags.
+RAW_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
+SCRIPT_OR_STYLE = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+HTML_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
 CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
 # Latin letters or digits, with the punctuation that stays inside a drug name, dose or DOI.
 LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+()\-]|\s(?=[A-Za-z0-9]))*[A-Za-z0-9%)]|[A-Za-z0-9]")
@@ -55,10 +62,16 @@ def sanitize(html):
     )
 
 
+def _strip_raw_html(text):
+    text = SCRIPT_OR_STYLE.sub("", text)
+    text = HTML_COMMENT.sub("", text)
+    return RAW_HTML_TAG.sub("", text)
+
+
 def _markdown_without_raw_html():
     md = markdown.Markdown(extensions=["sane_lists", "tables", "admonition"], output_format="html")
-    # Authors' raw HTML is shown as text rather than passed through; the sanitiser is a second
-    # line of defence, not the only one.
+    # Whatever raw HTML survives stripping is escaped as text, never passed through; the
+    # sanitiser is the last line of defence, not the only one.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     return md
@@ -100,7 +113,7 @@ def render_markdown(text, language="en", anchor_prefix="text"):
     """Turn an author's Markdown into safe HTML for a page in `language`."""
     if not text or not text.strip():
         return ""
-    html = _markdown_without_raw_html().convert(text)
+    html = _markdown_without_raw_html().convert(_strip_raw_html(text))
     html = _link_citations(html, anchor_prefix)
     if language == "ar":
         html = _isolate_ltr_runs(html)
@@ -112,7 +125,6 @@ def cited_numbers(text):
     return list(dict.fromkeys(int(n) for n in CITATION_MARKER.findall(text or "")))
 
 
-RAW_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
 
 
 def raw_html_tags(text):

@@ -1,0 +1,112 @@
+"""Project-wide guards: migrations, stylesheets, the Arabic catalogue, production settings."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+
+
+def run_django(*args, cwd=ROOT, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=cwd, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.django_db
+def test_there_are_no_model_changes_without_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_stylesheets_use_logical_properties_not_left_or_right():
+    for stylesheet in (ROOT / "static" / "css").glob("*.css"):
+        css = re.sub(r"/\*.*?\*/", "", stylesheet.read_text(), flags=re.S)
+        found = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*", css)
+        assert not found, f"{stylesheet.name}: {found}"
+
+
+def po_entries(path):
+    """(msgid, msgstr forms, flags) for each entry of a .po file, header excluded."""
+    entries, flags, msgid, msgstrs, current = [], [], None, [], None
+    def close():
+        if msgid:
+            entries.append((msgid, msgstrs, flags))
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            close()
+            flags, msgid, msgstrs, current = [], None, [], None
+        elif line.startswith("#,"):
+            flags = [flag.strip() for flag in line[2:].split(",")]
+        elif line.startswith("msgid "):
+            msgid, current = eval(line[6:]), "msgid"  # noqa: S307 - a .po string literal
+        elif line.startswith("msgid_plural "):
+            current = "plural"
+        elif line.startswith("msgstr"):
+            msgstrs.append(eval(line.split(" ", 1)[1]))  # noqa: S307
+            current = "msgstr"
+        elif line.startswith('"'):
+            if current == "msgid":
+                msgid += eval(line)  # noqa: S307
+            elif current == "msgstr":
+                msgstrs[-1] += eval(line)  # noqa: S307
+    return entries
+
+
+def test_the_arabic_catalogue_has_no_untranslated_or_fuzzy_entry():
+    entries = po_entries(CATALOGUE)
+    assert len(entries) > 50
+    untranslated = [msgid for msgid, msgstrs, _ in entries if not all(msgstrs)]
+    fuzzy = [msgid for msgid, _, flags in entries if "fuzzy" in flags]
+    assert not untranslated, untranslated
+    assert not fuzzy, fuzzy
+
+
+def test_the_arabic_catalogue_holds_every_string_the_code_and_templates_use(tmp_path):
+    # Extract afresh from a copy of the sources, so the working tree is never touched.
+    for name in ("manage.py", "portal", "content", "templates", "locale"):
+        source = ROOT / name
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        copy(source, tmp_path / name)
+    result = run_django("makemessages", "-l", "ar", "--no-obsolete", cwd=tmp_path, DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    fresh = {msgid for msgid, _, _ in po_entries(tmp_path / CATALOGUE.relative_to(ROOT))}
+    shipped = {msgid for msgid, _, _ in po_entries(CATALOGUE)}
+    assert fresh - shipped == set(), "run makemessages -l ar and translate the new strings"
+
+
+def test_ui_strings_come_out_in_arabic():
+    with translation.override("ar"):
+        assert translation.gettext("Skip to main content") != "Skip to main content"
+        assert translation.gettext("Risks") == "المخاطر"
+        assert re.search(r"[\u0600-\u06FF]", translation.gettext("References"))
+
+
+def test_a_production_start_without_a_secret_key_stops_with_a_clear_message():
+    result = run_django("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_production_start_with_a_secret_key_passes_the_deploy_checks_that_matter():
+    result = run_django(
+        "check", "--deploy", "--fail-level", "ERROR",
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="portal.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    from django.conf import settings
+
+    assert settings.DEBUG is False

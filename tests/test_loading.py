@@ -1,0 +1,114 @@
+"""Loading content files: idempotent, never overwriting staff edits, clear about bad files."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from content.models import Citation, Clinic, Procedure, Question, Section
+from tests.builders import DEMO_SLUG
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parent.parent / "content" / "demo"
+
+
+def load(*args):
+    call_command("load_demo", *args, verbosity=0)
+
+
+def snapshot():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Procedure, Section, Question, Citation, Clinic)
+    ]
+
+
+@pytest.fixture
+def demo_copy(tmp_path):
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    return folder
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    load()
+    first = snapshot()
+    load()
+    assert snapshot() == first
+    load("--update")
+    assert snapshot() == first
+
+
+def test_the_demo_holds_every_section_kind_eleven_citations_and_both_languages():
+    load()
+    procedure = Procedure.objects.get(slug=DEMO_SLUG)
+    assert procedure.is_published
+    assert sorted(procedure.sections.values_list("kind", flat=True)) == sorted(Section.Kind.values)
+    assert procedure.citations.count() == 11
+    for section in procedure.sections.all():
+        assert section.body_en and section.body_ar, section.kind
+    for question in procedure.questions.all():
+        assert question.question_ar and question.answer_ar
+    assert procedure.sections.get(kind="living_with").heading_en.startswith("Living with the pump")
+
+
+def test_a_plain_load_keeps_staff_edits(client):
+    load()
+    section = Section.objects.get(procedure__slug=DEMO_SLUG, kind="overview")
+    section.body_en = "Edited by staff."
+    section.save()
+    load()
+    assert Section.objects.get(pk=section.pk).body_en == "Edited by staff."
+
+
+def test_update_brings_the_database_in_line_with_the_files(demo_copy):
+    load(str(demo_copy))
+    (demo_copy / DEMO_SLUG / "sections" / "travel.ar.md").unlink()
+    overview = demo_copy / DEMO_SLUG / "sections" / "overview.en.md"
+    overview.write_text("A new overview.\n", encoding="utf-8")
+    load(str(demo_copy), "--update")
+    procedure = Procedure.objects.get(slug=DEMO_SLUG)
+    assert procedure.sections.get(kind="overview").body_html_en == "<p>A new overview.</p>"
+    assert not procedure.sections.get(kind="travel").body_ar
+
+
+@pytest.mark.parametrize(
+    "path, content, message",
+    [
+        ("hai-pump-chemotherapy/procedure.toml", "slug = [", "not valid TOML"),
+        ("hai-pump-chemotherapy/procedure.toml", 'slug = "Not A Slug"\n[en]\ntitle="x"',
+         "slug must be lower-case"),
+        ("hai-pump-chemotherapy/procedure.toml",
+         'slug = "x"\nstatus = "live"\n[en]\ntitle = "T"\nsummary = "S"', "status 'live'"),
+        ("hai-pump-chemotherapy/procedure.toml", 'slug = "x"\ncolour = "red"', "unknown key(s)"),
+        ("hai-pump-chemotherapy/sections/overview.en.md", "Hello <b>there</b>",
+         "overview.en.md:1: raw HTML is not allowed"),
+        ("hai-pump-chemotherapy/sections/overview.en.md", "Line one\n\nCites [^99].",
+         "overview.en.md:3: cites [^99]"),
+        ("hai-pump-chemotherapy/sections/prologue.en.md", "Text", "unknown section kind 'prologue'"),
+        ("hai-pump-chemotherapy/questions/01-who-can-have-it.en.md", "No heading here",
+         "the first line must be the question"),
+        ("clinic.toml", "phone = 5", "phone must be text"),
+    ],
+)
+def test_a_bad_file_is_named_with_what_is_wrong_and_nothing_is_written(
+    demo_copy, path, content, message
+):
+    (demo_copy / path).write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        load(str(demo_copy))
+    assert message in str(error.value)
+    assert Path(path).name in str(error.value)
+    assert not Procedure.objects.exists() and not Clinic.objects.exists()
+
+
+def test_a_folder_that_does_not_exist_is_reported(tmp_path):
+    with pytest.raises(CommandError, match="no such folder"):
+        load(str(tmp_path / "missing"))
+
+
+def test_a_folder_without_content_is_reported(tmp_path):
+    with pytest.raises(CommandError, match="neither clinic.toml nor a procedure folder"):
+        load(str(tmp_path))

@@ -1,0 +1,228 @@
+"""What a patient sees: every public page, in both languages, in order, honest about gaps."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from content.models import Procedure, Section
+from tests.builders import (
+    DEMO_SLUG,
+    add_citation,
+    add_question,
+    add_section,
+    make_clinic,
+    make_procedure,
+)
+
+pytestmark = pytest.mark.django_db
+
+CLINICAL_ORDER = [
+    "overview", "why", "alternatives", "risks", "prepare", "during", "after", "living-with",
+    "travel", "when-to-call", "results",
+]
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+def section_ids(html):
+    return re.findall(r'<section class="procedure__section[^"]*" id="([a-z-]+)"', html)
+
+
+@pytest.mark.parametrize("language, direction", [("en", "ltr"), ("ar", "rtl")])
+@pytest.mark.parametrize("path", ["/{lang}/", f"/{{lang}}/procedures/{DEMO_SLUG}/"])
+def test_public_pages_answer_in_their_language_and_direction_with_one_h1(
+    client, demo_procedure, path, language, direction
+):
+    response = client.get(path.format(lang=language))
+    assert response.status_code == 200
+    html = html_of(response)
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "accept_language, landing", [("ar,en;q=0.5", "/ar/"), ("en-GB,en;q=0.9", "/en/"),
+                                 ("fr", "/en/")]
+)
+def test_the_root_lands_on_the_list_in_the_browsers_language(client, accept_language, landing):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(client, demo_procedure):
+    html = html_of(client.get(f"/en/procedures/{DEMO_SLUG}/"))
+    assert f'<a href="/ar/procedures/{DEMO_SLUG}/" hreflang="ar" lang="ar" dir="rtl">' in html
+    html = html_of(client.get(f"/ar/procedures/{DEMO_SLUG}/"))
+    assert f'<a href="/en/procedures/{DEMO_SLUG}/" hreflang="en" lang="en" dir="ltr">' in html
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_demo_page_has_every_section_in_clinical_order_then_questions_and_references(
+    client, demo_procedure, language
+):
+    html = html_of(client.get(f"/{language}/procedures/{DEMO_SLUG}/"))
+    assert section_ids(html) == [*CLINICAL_ORDER, "questions", "references"]
+    toc = html.split('class="toc"')[1].split("</nav>")[0]
+    assert re.findall(r'href="#([a-z-]+)"', toc) == [*CLINICAL_ORDER, "questions", "references"]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_demo_page_shows_title_summary_and_review_date(client, demo_procedure, language):
+    html = html_of(client.get(f"/{language}/procedures/{DEMO_SLUG}/"))
+    title = getattr(demo_procedure, f"title_{language}")
+    assert f"<h1>{title}</h1>" in html
+    assert getattr(demo_procedure, f"summary_{language}") in html
+    assert '<time datetime="2026-11-23">' in html
+
+
+def test_the_shipped_demo_is_complete_in_arabic(client, demo_procedure):
+    html = html_of(client.get(f"/ar/procedures/{DEMO_SLUG}/"))
+    assert "notice--untranslated" not in html
+    assert "notice--outdated" not in html
+    assert demo_procedure.questions.count() >= 5
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_appendix_lists_all_eleven_references_with_doi_links(client, demo_procedure, language):
+    html = html_of(client.get(f"/{language}/procedures/{DEMO_SLUG}/"))
+    appendix = html.split('id="references"')[1]
+    assert re.findall(r'<li id="cite-(\d+)"', appendix) == [str(n) for n in range(1, 12)]
+    assert '<a class="citation__link" href="https://doi.org/10.1159/000537887">' in appendix
+    assert "Kuemmerli C, et al." in appendix
+    # References stay in their original language, marked so, inside an Arabic page too.
+    assert appendix.count('lang="en" dir="ltr"') >= 11
+
+
+def test_citation_markers_link_to_the_appendix_and_the_appendix_links_back(client, demo_procedure):
+    html = html_of(client.get(f"/en/procedures/{DEMO_SLUG}/"))
+    markers = set(re.findall(r'<a class="citation-ref" href="#cite-(\d+)"', html))
+    entries = set(re.findall(r'<li id="cite-(\d+)"', html))
+    assert markers and markers <= entries
+    back_links = re.findall(r'class="citation__back" href="#(cite-ref-[a-z_0-9-]+)"', html)
+    assert back_links
+    for anchor in back_links:
+        assert f'id="{anchor}"' in html
+
+
+def test_a_missing_arabic_section_shows_english_marked_under_an_arabic_notice(client):
+    procedure = make_procedure()
+    add_section(procedure, "overview", body_en="Only in English for now.", body_ar="")
+    add_section(procedure, "risks", body_en="Risks in English.", body_ar="المخاطر بالعربية.")
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    overview = html.split('id="overview"')[1].split("</section>")[0]
+    assert 'class="notice notice--untranslated"' in overview
+    assert '<div class="prose" lang="en" dir="ltr"><p>Only in English for now.</p></div>' in overview
+    risks = html.split('id="risks"')[1].split("</section>")[0]
+    assert "notice--untranslated" not in risks
+    assert 'lang="en"' not in risks
+
+
+def test_the_fallback_notice_is_in_arabic(client):
+    procedure = make_procedure()
+    add_section(procedure, "overview", body_en="English only.", body_ar="")
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    notice = re.search(r'<p class="notice notice--untranslated">([^<]+)</p>', html).group(1)
+    assert re.search(r"[\u0600-\u06FF]", notice), notice
+
+
+def test_an_arabic_text_older_than_its_english_source_is_flagged(client):
+    procedure = make_procedure()
+    section = add_section(procedure, "overview", body_en="First version.", body_ar="النسخة الأولى.")
+    section = Section.objects.get(pk=section.pk)
+    section.body_en = "A corrected second version."
+    section.save()
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    assert "notice--outdated" in html
+    assert "النسخة الأولى." in html
+
+
+def test_an_untranslated_title_is_shown_in_english_marked_as_such(client):
+    procedure = make_procedure(title_ar="")
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    assert '<h1 lang="en" dir="ltr">Test procedure</h1>' in html
+
+
+@pytest.mark.parametrize("status", [Procedure.Status.DRAFT, Procedure.Status.IN_REVIEW])
+def test_unpublished_procedures_are_404_to_the_public_and_absent_from_the_list(client, status):
+    procedure = make_procedure(status=status, title_en="Secret draft")
+    assert client.get(f"/en/procedures/{procedure.slug}/").status_code == 404
+    assert client.get(f"/en/procedures/{procedure.slug}/preview/").status_code == 302
+    assert "Secret draft" not in html_of(client.get("/en/"))
+
+
+def test_staff_can_preview_a_draft_in_both_languages(admin_client):
+    procedure = make_procedure(status=Procedure.Status.DRAFT)
+    add_section(procedure, "overview", body_en="Draft text.", body_ar="نص المسودة.")
+    for language, text in (("en", "Draft text."), ("ar", "نص المسودة.")):
+        response = admin_client.get(f"/{language}/procedures/{procedure.slug}/preview/")
+        assert response.status_code == 200
+        assert text in html_of(response)
+        assert 'name="robots" content="noindex, nofollow"' in html_of(response)
+        assert "notice--preview" in html_of(response)
+
+
+def test_an_unknown_procedure_is_a_404_not_an_error(client, admin_client):
+    assert client.get("/en/procedures/no-such-thing/").status_code == 404
+    assert admin_client.get("/en/procedures/no-such-thing/preview/").status_code == 404
+    assert client.get("/xx/procedures/").status_code == 404
+
+
+def test_the_page_is_served_in_a_constant_number_of_queries(client):
+    small = make_procedure(slug="small")
+    add_section(small, "overview")
+    big = make_procedure(slug="big")
+    for kind in Section.Kind.values:
+        add_section(big, kind, body_en=f"Text [^1] for {kind}.")
+    for position in range(10):
+        add_question(big, position=position)
+    for number in range(1, 12):
+        add_citation(big, number=number)
+    counts = []
+    for procedure in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/en/procedures/{procedure.slug}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 6
+
+
+def test_a_repeat_visit_is_answered_from_cache_and_revalidates_by_etag(client, demo_procedure):
+    url = f"/en/procedures/{DEMO_SLUG}/"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.content == first.content
+    assert len(queries) <= 2
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+
+
+def test_publishing_a_change_shows_on_the_next_visit(client, demo_procedure):
+    url = f"/en/procedures/{DEMO_SLUG}/"
+    before = client.get(url)
+    section = demo_procedure.sections.get(kind="overview")
+    section.body_en = "A brand new overview sentence."
+    section.save()
+    after = client.get(url)
+    assert "A brand new overview sentence." in html_of(after)
+    assert after["ETag"] != before["ETag"]
+
+
+def test_the_clinic_contact_block_is_on_every_page(client):
+    make_clinic(phone="+1 555 0123")
+    procedure = make_procedure()
+    for url in ("/en/", f"/en/procedures/{procedure.slug}/", "/ar/"):
+        html = html_of(client.get(url))
+        assert 'href="tel:+15550123" dir="ltr"' in html
+
+
+def test_pages_load_nothing_from_another_origin(client, demo_procedure):
+    for url in ("/en/", "/ar/", f"/en/procedures/{DEMO_SLUG}/", f"/ar/procedures/{DEMO_SLUG}/"):
+        html = html_of(client.get(url))
+        # Links to the page's own other-language version are not requests; resources are.
+        resources = re.sub(r'<link rel="(alternate|canonical)"[^>]*>', "", html)
+        assert not re.search(r'<(link|script|img|iframe)[^>]+(href|src)="(https?:)?//', resources)
