@@ -33,6 +33,7 @@ setup: install messages
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) render_content
 	$(MANAGE) demo_staff
 
 run: export DJANGO_DEBUG ?= 1

@@ -43,7 +43,8 @@ SCRIPT_OR_STYLE = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|\Z)", re.I
 HTML_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
 CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
 # Latin letters or digits, with the punctuation that stays inside a drug name, dose or DOI.
-LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+()\-]|\s(?=[A-Za-z0-9]))*[A-Za-z0-9%)]|[A-Za-z0-9]")
+# Brackets stay outside the run, so the Arabic around them still mirrors them correctly.
+LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+\-]|\s(?=[A-Za-z0-9]))*[A-Za-z0-9%]|[A-Za-z0-9]")
 # Tags and character references are left whole; only the text between them is scanned.
 TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
 

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+from ast import literal_eval
 from pathlib import Path
 
 import pytest
@@ -42,24 +43,24 @@ def po_entries(path):
     def close():
         if msgid:
             entries.append((msgid, msgstrs, flags))
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             close()
             flags, msgid, msgstrs, current = [], None, [], None
         elif line.startswith("#,"):
             flags = [flag.strip() for flag in line[2:].split(",")]
         elif line.startswith("msgid "):
-            msgid, current = eval(line[6:]), "msgid"  # noqa: S307 - a .po string literal
+            msgid, current = literal_eval(line[6:]), "msgid"
         elif line.startswith("msgid_plural "):
             current = "plural"
         elif line.startswith("msgstr"):
-            msgstrs.append(eval(line.split(" ", 1)[1]))  # noqa: S307
+            msgstrs.append(literal_eval(line.split(" ", 1)[1]))
             current = "msgstr"
         elif line.startswith('"'):
             if current == "msgid":
-                msgid += eval(line)  # noqa: S307
+                msgid += literal_eval(line)
             elif current == "msgstr":
-                msgstrs[-1] += eval(line)  # noqa: S307
+                msgstrs[-1] += literal_eval(line)
     return entries
 
 

@@ -110,5 +110,17 @@ def test_a_folder_that_does_not_exist_is_reported(tmp_path):
 
 
 def test_a_folder_without_content_is_reported(tmp_path):
-    with pytest.raises(CommandError, match="neither clinic.toml nor a procedure folder"):
+    with pytest.raises(CommandError, match=r"neither clinic\.toml nor a procedure folder"):
         load(str(tmp_path))
+
+
+def test_render_content_refreshes_stale_html_and_then_has_nothing_left_to_do(capsys):
+    load()
+    section = Section.objects.get(procedure__slug=DEMO_SLUG, kind="overview")
+    Section.objects.filter(pk=section.pk).update(body_html_en="<p>rendered by an old pipeline</p>")
+    call_command("render_content")
+    call_command("render_content")
+    assert capsys.readouterr().out.splitlines() == [
+        "re-rendered: 1 text(s) changed", "re-rendered: 0 text(s) changed"
+    ]
+    assert Section.objects.get(pk=section.pk).body_html_en == section.body_html_en

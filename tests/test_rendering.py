@@ -121,6 +121,12 @@ def test_arabic_text_isolates_latin_runs_and_numbers_but_not_markup():
     assert "<bdi>1</bdi>" not in html  # the citation marker keeps its own markup
 
 
+def test_brackets_around_latin_text_stay_in_the_arabic_flow_so_they_mirror():
+    html = render_markdown("في الوريد (ويُكتب IV) أو (5-FU).", "ar")
+    assert "(ويُكتب <bdi>IV</bdi>)" in html
+    assert "(<bdi>5-FU</bdi>)" in html
+
+
 def test_english_text_is_not_wrapped_in_bdi():
     assert "<bdi>" not in render_markdown("Take 5 mg of drug X.", "en")
 

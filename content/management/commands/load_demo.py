@@ -32,7 +32,7 @@ class Command(BaseCommand):
             help="Overwrite what is in the database with the files (staff edits are lost).",
         )
 
-    def handle(self, folder, update, **options):
+    def handle(self, folder, update, verbosity=1, **options):
         folder = Path(folder)
         if not folder.is_dir():
             raise CommandError(f"{folder}: no such folder")
@@ -48,8 +48,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if clinic is None and not procedures:
             raise CommandError(f"{folder}: holds neither clinic.toml nor a procedure folder")
+        outcomes = []
         if clinic:
-            self.stdout.write(f"clinic: {load_clinic(clinic, update=update)}")
+            outcomes.append(f"clinic: {load_clinic(clinic, update=update)}")
         for files in procedures:
-            outcome = load_procedure(files, update=update)
-            self.stdout.write(f"procedure {files.fields['slug']}: {outcome}")
+            outcomes.append(f"procedure {files.fields['slug']}: {load_procedure(files, update=update)}")
+        if verbosity:
+            self.stdout.write("\n".join(outcomes))
