@@ -6,6 +6,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Make's commands are local development; the test run itself always runs with DEBUG off
+# (pyproject.toml's pytest env), as production does.
+export DJANGO_DEBUG ?= 1
 
 .PHONY: run test setup install install-test messages lint bench clean reset-staff-password
 
@@ -28,7 +31,6 @@ messages: install
 	$(MANAGE) compilemessages --ignore "$(VENV)" --verbosity 0
 
 # Local development: SQLite under var/, DEBUG on, demo content, a staff account for the admin.
-setup: export DJANGO_DEBUG ?= 1
 setup: install messages
 	mkdir -p var
 	$(MANAGE) migrate --noinput
@@ -36,7 +38,6 @@ setup: install messages
 	$(MANAGE) render_content
 	$(MANAGE) demo_staff
 
-run: export DJANGO_DEBUG ?= 1
 run: setup
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -45,7 +46,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test: install-test messages lint
-	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-test messages
@@ -55,6 +56,5 @@ clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-reset-staff-password: export DJANGO_DEBUG ?= 1
 reset-staff-password: install
 	$(MANAGE) demo_staff --reset
