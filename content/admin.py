@@ -1,6 +1,8 @@
 """Staff editing: English and Arabic side by side in tabs, with what needs attention in view."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -48,8 +50,48 @@ class CitationInline(admin.StackedInline):
     )
 
 
+class ProcedureForm(forms.ModelForm):
+    """Refuses to save over someone else's newer save, keeping this editor's text in the form."""
+
+    loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Procedure
+        fields = (
+            "title", "slug", "short_name", "also_known_as", "summary", "status", "last_reviewed",
+            "next_review_due", "reviewer_name", "reviewer_role",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_revision"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside a transaction: locking the row makes check-then-save safe.
+            current = (
+                Procedure.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("revision", flat=True)
+                .first()
+            )
+            if current is not None and cleaned.get("loaded_revision") != current:
+                raise ValidationError(
+                    _(
+                        "Someone else saved this procedure after you opened it. Nothing was "
+                        "saved, and your text is still in the form below: open the page again in "
+                        "a new tab to see their changes, copy yours across, then save there."
+                    ),
+                    code="concurrent_edit",
+                )
+        return cleaned
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
+    form = ProcedureForm
     list_display = (
         "title", "status", "arabic_state", "last_reviewed", "next_review_due", "review_state",
         "updated_at", "preview_link",
@@ -60,7 +102,9 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
     inlines = (SectionInline, QuestionInline, CitationInline)
     readonly_fields = ("revision", "published_at", "created_at", "updated_at", "preview_link")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "short_name", "also_known_as", "summary")}),
+        (None, {
+            "fields": ("title", "slug", "short_name", "also_known_as", "summary", "loaded_revision")
+        }),
         (_("Review and publishing"), {
             "fields": (
                 "status", ("last_reviewed", "next_review_due"), ("reviewer_name", "reviewer_role"),

@@ -147,3 +147,25 @@ def extract_form_data(page):
         data[match.group(1)] = selected.group(1) if selected else ""
     return data
 
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_the_typed_text(
+    admin_client, demo_procedure
+):
+    url = f"/admin/content/procedure/{demo_procedure.pk}/change/"
+    mine = extract_form_data(admin_client.get(url).content.decode())
+    theirs = extract_form_data(admin_client.get(url).content.decode())
+    theirs["summary_en"] = "Their summary, saved first."
+    assert admin_client.post(url, theirs).status_code == 302
+    mine["summary_en"] = "My summary, typed at the same time."
+    response = admin_client.post(url, mine)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this procedure after you opened it" in page
+    assert "My summary, typed at the same time." in page
+    demo_procedure.refresh_from_db()
+    assert demo_procedure.summary_en == "Their summary, saved first."
+    # Having seen the message, a fresh form saves normally.
+    fresh = extract_form_data(admin_client.get(url).content.decode())
+    fresh["summary_en"] = "My summary, typed at the same time."
+    assert admin_client.post(url, fresh).status_code == 302
