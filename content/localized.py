@@ -8,7 +8,7 @@ template marks it `lang="en" dir="ltr"` under a notice in Arabic.
 from dataclasses import dataclass
 
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from content.models import SOURCE_LANGUAGE
@@ -68,5 +68,3 @@ def localized(obj, field, language=None):
         ),
     )
 
-
-__all__ = ["LocalText", "SafeString", "localized", "page_language"]

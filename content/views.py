@@ -1,21 +1,22 @@
 """Thin views: find published content, hand it to a template, reuse the result while it holds."""
 
-import re
+import hashlib
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from content.localized import localized, page_language
+from content.handouts import BILINGUAL, handout_for, render_handout_html, render_handout_pdf
+from content.localized import page_language
 from content.models import Clinic, Procedure
-
-FIRST_CITATION_MARK = re.compile(r'id="(cite-ref-[a-z_0-9]+?-(\d+)-1)"')
+from content.pages import procedure_page_context
 
 
 @require_safe
@@ -24,59 +25,38 @@ def procedure_list(request):
     return render(request, "content/procedure_list.html", {"procedures": procedures})
 
 
-def procedure_page_context(procedure):
-    """Everything a procedure page or handout shows, in the active language, in few queries."""
-    sections = list(procedure.sections.all())
-    questions = list(procedure.questions.all())
-    citations = list(procedure.citations.all())
-    for section in sections:
-        section.text = localized(section, "body_html")
-        heading = localized(section, "heading")
-        # An untranslated custom heading gives way to the standard, translated one.
-        section.title = heading if heading and not heading.is_fallback else section.get_kind_display()
-    for question in questions:
-        question.text = localized(question, "answer_html")
-        question.title = localized(question, "question")
-    first_marks = {}
-    for html in [s.text.value for s in sections] + [q.text.value for q in questions]:
-        for anchor, number in FIRST_CITATION_MARK.findall(html):
-            first_marks.setdefault(int(number), anchor)
-    for citation in citations:
-        citation.first_mark = first_marks.get(citation.number, "")
-    texts = [localized(procedure, name) for name in ("title", "summary")]
-    texts += [s.text for s in sections] + [q.title for q in questions]
-    return {
-        "procedure": procedure,
-        "title": localized(procedure, "title"),
-        "short_name": localized(procedure, "short_name"),
-        "also_known_as": localized(procedure, "also_known_as"),
-        "summary": localized(procedure, "summary"),
-        "reviewer_role": localized(procedure, "reviewer_role"),
-        "sections": sections,
-        "questions": questions,
-        "citations": citations,
-        "has_untranslated_parts": any(text.is_fallback for text in texts),
-    }
+OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
 
 
-def _page_version(procedure, clinic):
+def _page_version(request, procedure, clinic):
     clinic_stamp = clinic.updated_at.timestamp() if clinic else 0
-    return f"{procedure.pk}.{procedure.revision}.{clinic_stamp:.0f}.{page_language()}"
+    # The host is part of it because links to share are absolute.
+    return f"{procedure.pk}.{procedure.revision}.{clinic_stamp:.0f}.{page_language()}.{request.get_host()}"
+
+
+def _sharing_context(request):
+    language = page_language()
+    return {
+        "page_url": request.build_absolute_uri(request.path),
+        "og_locale": OPEN_GRAPH_LOCALES.get(language, language),
+        "og_locale_alternates": [
+            locale for code, locale in OPEN_GRAPH_LOCALES.items() if code != language
+        ],
+    }
 
 
 @require_safe
 def procedure_page(request, slug):
     procedure = get_object_or_404(Procedure.objects.published(), slug=slug)
-    version = _page_version(procedure, Clinic.current())
+    version = _page_version(request, procedure, Clinic.current())
     etag = quote_etag(version)
     # The page is the same for every visitor, so one rendering serves them all until the
     # procedure or the clinic changes (the version is part of the key).
     cache_key = f"procedure-page:{version}"
     html = cache.get(cache_key)
     if html is None:
-        html = render_to_string(
-            "content/procedure_detail.html", procedure_page_context(procedure), request
-        )
+        context = procedure_page_context(procedure) | _sharing_context(request)
+        html = render_to_string("content/procedure_detail.html", context, request)
         cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
     response = HttpResponse(html)
     response["ETag"] = etag
@@ -91,5 +71,34 @@ def procedure_page(request, slug):
 @require_safe
 def procedure_preview(request, slug):
     procedure = get_object_or_404(Procedure, slug=slug)
-    context = procedure_page_context(procedure) | {"is_preview": True}
+    context = procedure_page_context(procedure) | _sharing_context(request) | {"is_preview": True}
     return render(request, "content/procedure_detail.html", context)
+
+
+def _handout_or_404(request, slug, variant):
+    procedure = get_object_or_404(Procedure.objects.published(), slug=slug)
+    paper = request.GET.get("paper", "a4")
+    handout = handout_for(procedure, variant, paper, request.build_absolute_uri("/"))
+    if handout is None:
+        raise Http404(_("There is no handout on paper size %(paper)s.") % {"paper": paper[:20]})
+    return handout
+
+
+@require_safe
+def handout_page(request, slug, bilingual=False):
+    """The handout as a web page: what the PDF shows, for the browser's own printing."""
+    handout = _handout_or_404(request, slug, BILINGUAL if bilingual else page_language())
+    response = HttpResponse(render_handout_html(handout, request))
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_safe
+def handout_pdf(request, slug, bilingual=False):
+    handout = _handout_or_404(request, slug, BILINGUAL if bilingual else page_language())
+    response = HttpResponse(render_handout_pdf(handout, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{handout.filename}"'
+    fingerprint = hashlib.sha256(handout.cache_key(Clinic.current()).encode()).hexdigest()[:32]
+    response["ETag"] = quote_etag(fingerprint)
+    response["Cache-Control"] = "public, max-age=60"
+    return response

@@ -66,9 +66,9 @@ def test_the_demo_page_has_every_section_in_clinical_order_then_questions_and_re
     client, demo_procedure, language
 ):
     html = html_of(client.get(f"/{language}/procedures/{DEMO_SLUG}/"))
-    assert section_ids(html) == [*CLINICAL_ORDER, "questions", "references"]
+    assert section_ids(html) == [*CLINICAL_ORDER, "questions", "share", "references"]
     toc = html.split('class="toc"')[1].split("</nav>")[0]
-    assert re.findall(r'href="#([a-z-]+)"', toc) == [*CLINICAL_ORDER, "questions", "references"]
+    assert re.findall(r'href="#([a-z-]+)"', toc) == [*CLINICAL_ORDER, "questions", "share", "references"]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -1,0 +1,211 @@
+"""Handouts on paper and as PDF: what a printed copy must carry, in every language variant."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from content.handouts import Handout, StaticFiles, handout_for, qr_code_svg
+from content.models import Procedure
+from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure
+from tests.pdf_inspection import font_names, page_count
+
+pytestmark = pytest.mark.django_db
+
+HANDOUTS = {
+    "en": f"/en/procedures/{DEMO_SLUG}/handout/",
+    "ar": f"/ar/procedures/{DEMO_SLUG}/handout/",
+    "bilingual": f"/en/procedures/{DEMO_SLUG}/handout/bilingual/",
+}
+PDFS = {
+    "en": (f"/en/procedures/{DEMO_SLUG}/handout.pdf", "hai-pump-chemotherapy-en.pdf"),
+    "ar": (f"/ar/procedures/{DEMO_SLUG}/handout.pdf", "hai-pump-chemotherapy-ar.pdf"),
+    "bilingual": (f"/ar/procedures/{DEMO_SLUG}/handout/bilingual.pdf",
+                  "hai-pump-chemotherapy-en-ar.pdf"),
+}
+
+
+@pytest.mark.parametrize("variant", HANDOUTS)
+def test_a_handout_carries_clinic_dates_version_qr_code_and_citations(
+    client, demo_procedure, variant
+):
+    response = client.get(HANDOUTS[variant])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Example Cancer Center (demo)" in html or "مركز السرطان النموذجي" in html
+    assert '<span class="handout-clinic__phone" dir="ltr">+1 555 0100</span>' in html
+    assert "handout-emergency" in html
+    assert '<time datetime="2026-11-23">' in html and '<time datetime="2027-11-23">' in html
+    assert f"{DEMO_SLUG} r{demo_procedure.revision}" in html
+    assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html.split("handout-version-id")[1])
+    assert html.count('class="qr-code"') == (2 if variant == "bilingual" else 1)
+    assert re.findall(r'<li id="cite-(\d+)"', html) == [str(n) for n in range(1, 12)]
+    assert "doi:10.1159/000537887" in html
+
+
+def test_the_bilingual_handout_gives_each_section_in_both_languages_in_order(client, demo_procedure):
+    html = client.get(HANDOUTS["bilingual"]).content.decode()
+    overview = html.split('id="overview"')[1].split("</section>")[0]
+    assert overview.index('lang="en" dir="ltr"') < overview.index('lang="ar" dir="rtl"')
+    assert demo_procedure.sections.get(kind="overview").body_html_ar[:40] in overview
+    # Both languages cite the same numbers; their marker anchors stay unique.
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert 'id="ar-cite-ref-overview-1-1"' in html
+
+
+def test_each_language_edition_gets_a_qr_code_to_its_own_live_page(client, demo_procedure):
+    html = client.get(HANDOUTS["bilingual"]).content.decode()
+    assert f"http://testserver/en/procedures/{DEMO_SLUG}/" in html
+    assert f"http://testserver/ar/procedures/{DEMO_SLUG}/" in html
+
+
+def test_the_qr_code_encodes_the_live_page_address():
+    svg = qr_code_svg("https://portal.example.org/ar/procedures/x/", "QR")
+    assert svg.startswith('<svg role="img"') and "<title>QR</title>" in svg
+    assert "<image" not in svg and "http" not in svg.split("</title>")[1]
+
+
+def test_a_handout_for_a_procedure_with_missing_arabic_marks_the_fallback(client):
+    procedure = make_procedure()
+    add_section(procedure, "overview", body_en="English only for now.", body_ar="")
+    html = client.get(f"/ar/procedures/{procedure.slug}/handout/").content.decode()
+    assert "notice--untranslated" in html
+    assert '<div class="prose" lang="en" dir="ltr"><p>English only for now.</p></div>' in html
+    pdf = client.get(f"/ar/procedures/{procedure.slug}/handout.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("paper, size", [("a4", "A4"), ("letter", "letter")])
+def test_handouts_are_sized_for_a4_or_letter(client, demo_procedure, paper, size):
+    html = client.get(HANDOUTS["en"], {"paper": paper}).content.decode()
+    assert f"@page {{ size: {size}; }}" in html
+
+
+def test_an_unknown_paper_size_is_a_404_not_an_error(client, demo_procedure):
+    assert client.get(HANDOUTS["en"], {"paper": "a5"}).status_code == 404
+    assert client.get(PDFS["en"][0], {"paper": "<script>"}).status_code == 404
+
+
+def test_drafts_have_no_public_handout(client):
+    procedure = make_procedure(status=Procedure.Status.DRAFT)
+    assert client.get(f"/en/procedures/{procedure.slug}/handout/").status_code == 404
+    assert client.get(f"/en/procedures/{procedure.slug}/handout.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("variant", PDFS)
+def test_the_pdf_is_valid_has_several_pages_embeds_the_fonts_and_is_named_well(
+    client, demo_procedure, variant
+):
+    url, filename = PDFS[variant]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert page_count(pdf) > 1
+    fonts = font_names(pdf)
+    assert "Portal-Sans" in fonts
+    if variant != "en":
+        assert "Portal-Naskh-Arabic" in fonts and "Portal-Naskh-Arabic-Bold" in fonts
+
+
+def test_a_letter_pdf_says_so_in_its_name(client, demo_procedure):
+    response = client.get(PDFS["en"][0], {"paper": "letter"})
+    assert response["Content-Disposition"] == 'attachment; filename="hai-pump-chemotherapy-en-letter.pdf"'
+
+
+def test_the_pdf_is_cached_until_the_procedure_changes(client, demo_procedure):
+    url = PDFS["en"][0]
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    assert len(queries) <= 3  # the procedure and the clinic, no rendering
+    section = demo_procedure.sections.get(kind="overview")
+    section.body_en = "A corrected overview for the next printing."
+    section.save()
+    changed = client.get(url)
+    assert changed.content != first.content
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_a_clinic_edit_also_invalidates_the_cached_pdf(client, demo_procedure):
+    from content.models import Clinic
+
+    url = PDFS["en"][0]
+    first = client.get(url)
+    clinic = Clinic.current()
+    clinic.phone = "+1 555 0199"
+    clinic.updated_at = clinic.updated_at + datetime.timedelta(seconds=5)
+    clinic.save()
+    assert client.get(url)["ETag"] != first["ETag"]
+
+
+def test_handouts_read_only_this_sites_static_files_from_disk():
+    files = StaticFiles("http://testserver")
+    assert files.path_for("http://testserver/static/css/handout.css").name == "handout.css"
+    assert files.path_for("http://testserver/static/fonts/noto-sans-latin-400-normal.woff2")
+    assert files.path_for("https://cdn.example.com/static/css/handout.css") is None
+    assert files.path_for("http://testserver/media/secret.txt") is None
+    assert files.path_for("http://testserver/static/../settings.py") is None
+
+
+def test_handout_filenames_and_versions():
+    procedure = Procedure(slug="x-ray", revision=7)
+    handout = Handout(procedure, ("en", "ar"), "letter", printed_on=datetime.date(2026, 1, 2))
+    assert handout.filename == "x-ray-en-ar-letter.pdf"
+    assert handout.version == "x-ray r7"
+    assert handout_for(procedure, "fr", "a4", "http://t") is None
+    assert handout_for(procedure, "bilingual", "a4", "http://t/").languages == ("en", "ar")
+
+
+def test_every_page_serves_the_print_stylesheet(client, demo_procedure):
+    for url in ("/en/", f"/ar/procedures/{DEMO_SLUG}/"):
+        html = client.get(url).content.decode()
+        stylesheet = re.search(r'<link rel="stylesheet" href="(/static/css/portal\.css)">', html)
+        assert stylesheet
+        css = b"".join(client.get(stylesheet.group(1)).streaming_content).decode()
+        assert "@media print" in css
+        assert re.search(r"\.language-switch[^{]*\{\s*display: none", css.split("@media print")[1])
+
+
+@pytest.mark.parametrize("language, locale, alternate", [("en", "en_US", "ar_AR"),
+                                                          ("ar", "ar_AR", "en_US")])
+def test_open_graph_tags_make_a_shared_link_show_the_page_in_its_language(
+    client, demo_procedure, language, locale, alternate
+):
+    html = client.get(f"/{language}/procedures/{DEMO_SLUG}/").content.decode()
+    url = f"http://testserver/{language}/procedures/{DEMO_SLUG}/"
+    title, summary = (getattr(demo_procedure, f"{name}_{language}") for name in ("title", "summary"))
+    assert f'<meta property="og:title" content="{title}">' in html
+    assert f'<meta property="og:description" content="{summary}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert f'<meta property="og:locale" content="{locale}">' in html
+    assert f'<meta property="og:locale:alternate" content="{alternate}">' in html
+    assert f'<link rel="canonical" href="{url}">' in html
+
+
+def test_the_page_links_to_every_handout_in_one_step_and_shares_without_javascript(
+    client, demo_procedure
+):
+    html = client.get(f"/ar/procedures/{DEMO_SLUG}/").content.decode()
+    actions = html.split('class="page-actions"')[1].split("</ul>")[0]
+    for url in (HANDOUTS["ar"], PDFS["ar"][0], f"/ar/procedures/{DEMO_SLUG}/handout/bilingual/"):
+        assert f'href="{url}"' in actions
+    share = html.split('id="share"')[1].split("</section>")[0]
+    assert f'value="http://testserver/ar/procedures/{DEMO_SLUG}/"' in share
+    assert 'href="mailto:?subject=' in share and "body=" in share
+    assert re.search(r"<button[^>]*hidden[^>]*data-copy-target", share)  # shown by share.js
+
+
+def test_a_handout_with_citations_from_another_procedure_number_still_renders(client):
+    procedure = make_procedure()
+    add_section(procedure, "overview", body_en="See [^2].", body_ar="انظر [^2].")
+    add_citation(procedure, number=2)
+    make_clinic()
+    html = client.get(f"/en/procedures/{procedure.slug}/handout/bilingual/").content.decode()
+    assert '<li id="cite-2" value="2">' in html
