@@ -50,7 +50,7 @@ test: install-test messages lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install-test messages
-	$(BIN)/python -m bench
+	$(MANAGE) bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -161,4 +161,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # WeasyPrint warns about every CSS property it does not know; the handout CSS deliberately
+    # carries some for browsers (e.g. unicode-bidi: isolate after its embed fallback).
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

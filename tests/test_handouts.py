@@ -35,10 +35,10 @@ def test_a_handout_carries_clinic_dates_version_qr_code_and_citations(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Example Cancer Center (demo)" in html or "مركز السرطان النموذجي" in html
-    assert '<span class="handout-clinic__phone" dir="ltr">+1 555 0100</span>' in html
+    assert '<span class="handout-clinic__phone" dir="ltr">\u2066+1 555 0100\u2069</span>' in html
     assert "handout-emergency" in html
     assert '<time datetime="2026-11-23">' in html and '<time datetime="2027-11-23">' in html
-    assert f"{DEMO_SLUG} r{demo_procedure.revision}" in html
+    assert f"\u2066{DEMO_SLUG} r{demo_procedure.revision}\u2069" in html
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html.split("handout-version-id")[1])
     assert html.count('class="qr-code"') == (2 if variant == "bilingual" else 1)
     assert re.findall(r'<li id="cite-(\d+)"', html) == [str(n) for n in range(1, 12)]

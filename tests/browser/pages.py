@@ -164,6 +164,21 @@ class PortalPage:
     def location_hash(self):
         return self.page.evaluate("() => location.hash")
 
+    # Printing.
+    def visible_when_printed(self, selector):
+        """Whether any element matching selector shows on paper (print media emulated)."""
+        self.page.emulate_media(media="print")
+        try:
+            return self.page.evaluate(
+                """selector => [...document.querySelectorAll(selector)].some(el => {
+                  const box = el.getBoundingClientRect();
+                  return getComputedStyle(el).display !== "none" && box.width > 0 && box.height > 0;
+                })""",
+                selector,
+            )
+        finally:
+            self.page.emulate_media(media="screen")
+
 
 class ProcedurePage(PortalPage):
     def __init__(self, page, base_url, language, slug=DEMO_SLUG):
@@ -181,7 +196,26 @@ class ListPage(PortalPage):
         return _localized_path(self.language, "content:procedure_list")
 
 
-PAGE_KINDS = {"procedure": ProcedurePage, "list": ListPage}
+class HandoutPage(ProcedurePage):
+    """The handout as a web page, in the page's language."""
+
+    url_name = "content:handout"
+
+    @property
+    def path(self):
+        return _localized_path(self.language, self.url_name, self.slug)
+
+
+class BilingualHandoutPage(HandoutPage):
+    url_name = "content:handout_bilingual"
+
+
+PAGE_KINDS = {
+    "procedure": ProcedurePage,
+    "list": ListPage,
+    "handout": HandoutPage,
+    "bilingual": BilingualHandoutPage,
+}
 
 
 def format_violations(violations, targets_per_rule=5):

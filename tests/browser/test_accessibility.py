@@ -9,6 +9,7 @@ pytestmark = pytest.mark.browser
 
 PROCEDURE_PAGES = [("procedure", "ar"), ("procedure", "en")]
 ALL_PAGES = [*PROCEDURE_PAGES, ("list", "en"), ("list", "ar")]
+HANDOUT_PAGES = [("handout", "en"), ("handout", "ar"), ("bilingual", "ar")]
 SMALLEST_PHONE = {"width": 320, "height": 640}
 
 
@@ -19,6 +20,12 @@ def page_id(param):
 
 @pytest.fixture(params=ALL_PAGES, ids=page_id)
 def any_page(request, open_page):
+    kind, language = request.param
+    return open_page(kind, language)
+
+
+@pytest.fixture(params=HANDOUT_PAGES, ids=page_id)
+def handout_page(request, open_page):
     kind, language = request.param
     return open_page(kind, language)
 
@@ -124,3 +131,38 @@ def test_first_tab_reaches_a_visible_skip_link_that_moves_to_main(any_page):
     landed = any_page.press_enter()
     assert any_page.location_hash() == "#main"
     assert landed is not None and landed["id"] == "main", f"focus went to {landed}, not #main"
+
+
+def test_handout_pages_have_no_wcag_a_or_aa_violations(handout_page, axe):
+    violations = handout_page.axe_violations(axe)
+    assert not violations, (
+        f"axe-core found {len(violations)} WCAG 2.x A/AA rule(s) failing on {handout_page.path}:\n"
+        + format_violations(violations)
+    )
+
+
+def test_handout_pages_request_nothing_outside_the_portal(handout_page):
+    handout_page.scroll_through()
+    elsewhere = [
+        url for url in handout_page.requested_urls
+        if not url.startswith(handout_page.base_url + "/") and not url.startswith("data:")
+    ]
+    assert not elsewhere, elsewhere
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_printed_page_drops_navigation_switch_and_buttons_but_keeps_the_text(
+    open_page, language
+):
+    portal = open_page("procedure", language)
+    for selector in (".language-switch", ".skip-link", ".toc", ".share", ".page-actions",
+                     ".share button", ".citation__back"):
+        assert not portal.visible_when_printed(selector), f"{selector} shows on paper"
+    for selector in ("h1", "#overview .prose", "#references .citations", ".clinic-contact"):
+        assert portal.visible_when_printed(selector), f"{selector} is missing on paper"
+
+
+def test_a_printed_handout_drops_its_toolbar(open_page):
+    handout = open_page("bilingual", "ar")
+    assert not handout.visible_when_printed(".handout-toolbar")
+    assert handout.visible_when_printed(".handout-header .qr-code")
