@@ -226,3 +226,10 @@ def test_pages_load_nothing_from_another_origin(client, demo_procedure):
         # Links to the page's own other-language version are not requests; resources are.
         resources = re.sub(r'<link rel="(alternate|canonical)"[^>]*>', "", html)
         assert not re.search(r'<(link|script|img|iframe)[^>]+(href|src)="(https?:)?//', resources)
+
+
+def test_public_pages_tell_browsers_to_load_nothing_from_elsewhere(client, demo_procedure):
+    for url in ("/en/", f"/ar/procedures/{DEMO_SLUG}/", f"/ar/procedures/{DEMO_SLUG}/handout/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
