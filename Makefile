@@ -12,15 +12,19 @@ export DJANGO_DEBUG ?= 1
 
 .PHONY: run test setup install install-test messages lint bench clean reset-staff-password
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# pip, not python, marks a usable venv: without Debian's python3-venv, `python3 -m venv` fails
+# half-way, leaving a python but no pip behind.
+$(BIN)/pip:
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)"; \
+	  exit 1; }
 
 # A stamp per dependency set: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install --quiet --editable .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install --quiet --editable ".[test]"
 	touch $@ $(VENV)/.installed
 
@@ -46,11 +50,14 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test: install-test messages lint
+	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Measured as production runs: DEBUG off, hashed static files not needed (no browser here).
 bench: install-test messages
-	$(MANAGE) bench
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
+	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -21,7 +21,7 @@ class TranslationDirectionMixin:
     """Arabic inputs are written right to left; the admin stylesheet does the rest."""
 
     class Media:
-        css = {"all": ("css/admin.css",)}
+        css = {"all": ("css/fonts.css", "css/admin.css")}
 
 
 class SectionInline(TranslationStackedInline):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from content.localized import localized, page_language
+from content.localized import clinic_texts, page_language
 from content.models import Clinic
 
 
@@ -22,9 +22,7 @@ def portal(request):
     clinic = Clinic.current()
     return {
         "clinic": clinic,
-        "clinic_text": {
-            name: localized(clinic, name) for name in Clinic.translated_text_fields
-        } if clinic else {},
+        "clinic_text": clinic_texts(clinic),
         "page_languages": page_languages,
         "other_languages": [entry for entry in page_languages if not entry["is_current"]],
     }

@@ -11,6 +11,7 @@ changes.
 import dataclasses
 import datetime
 import functools
+import hashlib
 import io
 import mimetypes
 from pathlib import Path
@@ -29,9 +30,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from content.localized import localized
+from content.localized import clinic_texts
 from content.models import Clinic, Procedure
-from content.pages import procedure_page_context
+from content.pages import fetch_parts, procedure_page_context
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
@@ -42,8 +43,9 @@ BILINGUAL = "bilingual"
 class Handout:
     procedure: Procedure
     languages: tuple
-    paper: str = "a4"
-    site_root: str = "http://localhost"
+    paper: str
+    site_root: str
+    clinic: Clinic | None
     printed_on: datetime.date = dataclasses.field(default_factory=timezone.localdate)
 
     @property
@@ -65,16 +67,18 @@ class Handout:
             path = reverse("content:procedure", kwargs={"slug": self.procedure.slug})
         return f"{self.site_root}{path}"
 
-    def cache_key(self, clinic):
-        clinic_stamp = f"{clinic.pk}.{clinic.updated_at.timestamp():.0f}" if clinic else "none"
-        return ":".join([
-            "handout-pdf", str(self.procedure.pk), str(self.procedure.revision), clinic_stamp,
+    @property
+    def fingerprint(self):
+        """Changes with anything the PDF shows: content, clinic, variant, paper, site, day."""
+        parts = [
+            str(self.procedure.pk), str(self.procedure.revision), Clinic.version_of(self.clinic),
             "-".join(self.languages), self.paper, self.printed_on.isoformat(), self.site_root,
             translation.get_language(),
-        ])
+        ]
+        return hashlib.sha256(":".join(parts).encode()).hexdigest()
 
 
-def handout_for(procedure, variant, paper, site_root):
+def handout_for(procedure, variant, paper, site_root, clinic=None):
     """The handout a URL asks for, or None when the variant or paper is not one we make."""
     if paper not in PAPER_SIZES:
         return None
@@ -84,7 +88,7 @@ def handout_for(procedure, variant, paper, site_root):
         languages = (variant,)
     else:
         return None
-    return Handout(procedure, languages, paper, site_root.rstrip("/"))
+    return Handout(procedure, languages, paper, site_root.rstrip("/"), clinic)
 
 
 def qr_code_svg(url, label):
@@ -94,56 +98,56 @@ def qr_code_svg(url, label):
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-def _edition(handout, language, clinic):
+def _edition(handout, language, parts, clinic):
     """The texts of one language, with every label and fallback resolved in that language."""
     with translation.override(language):
-        context = procedure_page_context(handout.procedure)
         live_url = handout.live_url(language)
         info = get_language_info(language)
         return {
-            **context,
+            **procedure_page_context(handout.procedure, parts),
             "language": language,
             "dir": "rtl" if info["bidi"] else "ltr",
             "language_name": info["name_local"],
             "live_url": live_url,
             "qr_svg": qr_code_svg(live_url, _("QR code: open this page online")),
-            "clinic_text": (
-                {name: localized(clinic, name) for name in Clinic.translated_text_fields}
-                if clinic else {}
-            ),
+            "clinic_text": clinic_texts(clinic),
         }
 
 
 def _with_own_marker_ids(edition):
     """A bilingual handout shows each text twice; its second copy's marker ids must differ."""
     prefix = f'id="{edition["language"]}-cite-ref-'
-    for part in (*edition["sections"], *edition["questions"]):
-        part.text = dataclasses.replace(
-            part.text, value=mark_safe(part.text.value.replace('id="cite-ref-', prefix))
-        )
-    return edition
+
+    def renamed(view):
+        value = mark_safe(view.text.value.replace('id="cite-ref-', prefix))
+        return dataclasses.replace(view, text=dataclasses.replace(view.text, value=value))
+
+    return edition | {
+        "sections": [renamed(view) for view in edition["sections"]],
+        "questions": [renamed(view) for view in edition["questions"]],
+    }
 
 
 def handout_context(handout):
-    clinic = Clinic.current()
-    editions = [_edition(handout, language, clinic) for language in handout.languages]
+    clinic = handout.clinic
+    parts = fetch_parts(handout.procedure)  # once: every language shows the same parts
+    editions = [_edition(handout, language, parts, clinic) for language in handout.languages]
     editions[1:] = [_with_own_marker_ids(edition) for edition in editions[1:]]
-    first = editions[0]
-    # Sections and questions side by side in every language, in the same clinical order;
-    # the same citation numbers serve every language, so one appendix serves them all.
+    # Each section and question in every language, one after the other, in clinical order; the
+    # citation numbers are the same in every language, so one appendix serves them all.
     sections = [
-        {"anchor": section.anchor, "versions": [
-            {"language": e["language"], "dir": e["dir"], "section": e["sections"][index]}
-            for e in editions
+        {"anchor": views[0].anchor, "versions": [
+            {"language": e["language"], "dir": e["dir"], "section": view}
+            for e, view in zip(editions, views, strict=True)
         ]}
-        for index, section in enumerate(first["sections"])
+        for views in zip(*(e["sections"] for e in editions), strict=True)
     ]
     questions = [
         {"versions": [
-            {"language": e["language"], "dir": e["dir"], "question": e["questions"][index]}
-            for e in editions
+            {"language": e["language"], "dir": e["dir"], "question": view}
+            for e, view in zip(editions, views, strict=True)
         ]}
-        for index in range(len(first["questions"]))
+        for views in zip(*(e["questions"] for e in editions), strict=True)
     ]
     return {
         "handout": handout,
@@ -152,8 +156,7 @@ def handout_context(handout):
         "editions": editions,
         "sections": sections,
         "questions": questions,
-        "citations": first["citations"],
-        "page_size": PAPER_SIZES[handout.paper],
+        "citations": editions[0]["citations"],
         "other_paper": "letter" if handout.paper == "a4" else "a4",
     }
 
@@ -232,7 +235,7 @@ def render_handout_pdf(handout, request=None):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    key = handout.cache_key(Clinic.current())
+    key = f"handout-pdf:{handout.fingerprint}"
     pdf = cache.get(key)
     if pdf is None:
         html = render_handout_html(handout, request)

@@ -10,9 +10,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
-from content.models import Citation, Clinic, Procedure, Question, Section
+from content.models import SOURCE_LANGUAGE, Citation, Clinic, Procedure, Question, Section
 from content.rendering import cited_numbers, raw_html_tags
 
 LANGUAGES = ("en", "ar")
@@ -212,7 +214,19 @@ def _update(instance, values):
     return changed
 
 
+def _validate(row, path, what):
+    """The model's own rules (URL schemes, DOI shape, lengths) apply to files as to the admin."""
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+        raise ContentFileError(path, f"{what}: {problems}") from None
+
+
 @transaction.atomic
+@translation.override(SOURCE_LANGUAGE)
 def load_procedure(files, update=False):
     """Create the procedure from its files, or with `update` bring it in line with them.
 
@@ -225,7 +239,7 @@ def load_procedure(files, update=False):
     outcome = "created" if procedure is None else "unchanged"
     procedure = procedure or Procedure()
     if _update(procedure, files.fields) or procedure.pk is None:
-        procedure.full_clean()
+        _validate(procedure, files.folder / "procedure.toml", "the procedure")
         procedure.save()
         outcome = "updated" if outcome == "unchanged" else outcome
 
@@ -235,6 +249,7 @@ def load_procedure(files, update=False):
         for value, fields in wanted.items():
             row = existing.pop(value, None) or model(procedure=procedure, **{key: value})
             if _update(row, fields) or row.pk is None:
+                _validate(row, files.folder, f"{model._meta.verbose_name} {value}")
                 row.save()
                 outcome = "updated" if outcome == "unchanged" else outcome
         for row in existing.values():
@@ -273,6 +288,7 @@ def read_clinic_file(path):
     return fields
 
 
+@translation.override(SOURCE_LANGUAGE)
 def load_clinic(fields, update=False):
     clinic = Clinic.current()
     if clinic and not update:
@@ -280,6 +296,7 @@ def load_clinic(fields, update=False):
     outcome = "created" if clinic is None else "unchanged"
     clinic = clinic or Clinic()
     if _update(clinic, fields) or clinic.pk is None:
+        _validate(clinic, "clinic.toml", "the clinic")
         clinic.save()
         outcome = "updated" if outcome == "unchanged" else outcome
     return outcome

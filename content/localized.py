@@ -68,3 +68,12 @@ def localized(obj, field, language=None):
         ),
     )
 
+
+
+def clinic_texts(clinic):
+    """The clinic's translated texts in the active language, fallbacks marked, and whether any
+    of them fell back (`untranslated`), so the contact block can say so once."""
+    if clinic is None:
+        return {}
+    texts = {name: localized(clinic, name) for name in clinic.translated_text_fields}
+    return texts | {"untranslated": any(text.is_fallback for text in texts.values())}

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from content.rendering import raw_html_tags, render_markdown
@@ -35,8 +36,6 @@ class TranslatedContent(models.Model):
     not, the two differ and the Arabic is shown as possibly out of date.
     """
 
-    # Names of the translated fields (registered in translation.py) that carry patient text.
-    translated_text_fields = ()
     # Markdown source field -> field holding its rendered HTML (both translated).
     markdown_fields = {}
 
@@ -51,6 +50,15 @@ class TranslatedContent(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_translation = instance._translation_values()
         return instance
+
+    @classproperty
+    def translated_text_fields(cls):
+        """The fields translation.py registers, less the rendered HTML derived from them."""
+        from modeltranslation.translator import translator
+
+        registered = translator.get_options_for_model(cls).fields
+        # Sorted: the registry is a set, and the English fingerprint must not depend on its order.
+        return tuple(sorted(name for name in registered if name not in cls.markdown_fields.values()))
 
     def _translation_values(self):
         return tuple(
@@ -137,7 +145,6 @@ class Procedure(TranslatedContent):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    translated_text_fields = ("title", "short_name", "also_known_as", "summary", "reviewer_role")
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -186,11 +193,9 @@ class Procedure(TranslatedContent):
         )
 
 
-class ProcedurePart(TranslatedContent):
-    """A piece of a procedure's page; saving or deleting one changes the procedure's revision."""
-
-    class Meta:
-        abstract = True
+class PartOfProcedure:
+    """Saving or deleting a section, question or citation moves its procedure's revision on, so
+    cached pages and handouts of that procedure are replaced and printed copies tell apart."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -202,7 +207,7 @@ class ProcedurePart(TranslatedContent):
         return result
 
 
-class Section(ProcedurePart):
+class Section(PartOfProcedure, TranslatedContent):
     class Kind(models.TextChoices):
         # Declared in the fixed clinical order in which a page shows them.
         OVERVIEW = "overview", _("Overview")
@@ -231,7 +236,6 @@ class Section(ProcedurePart):
     body_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(editable=False, default=0)
 
-    translated_text_fields = ("heading", "body")
     markdown_fields = {"body": "body_html"}
 
     class Meta:
@@ -259,7 +263,7 @@ class Section(ProcedurePart):
         super().save(*args, **kwargs)
 
 
-class Question(ProcedurePart):
+class Question(PartOfProcedure, TranslatedContent):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="questions", verbose_name=_("procedure")
     )
@@ -268,7 +272,6 @@ class Question(ProcedurePart):
     answer_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    translated_text_fields = ("question", "answer")
     markdown_fields = {"answer": "answer_html"}
 
     class Meta:
@@ -280,7 +283,8 @@ class Question(ProcedurePart):
         return self.question_en or self.question
 
     def anchor_prefix(self):
-        return f"faq{self.position}"
+        # Known before the first save and unique among a page's questions, unlike the order.
+        return "faq" + hashlib.sha256((self.question_en or "").encode()).hexdigest()[:8]
 
 
 doi_validator = RegexValidator(
@@ -289,7 +293,7 @@ doi_validator = RegexValidator(
 )
 
 
-class Citation(models.Model):
+class Citation(PartOfProcedure, models.Model):
     """A reference in its original language; only the appendix's labels are translated."""
 
     class Kind(models.TextChoices):
@@ -341,15 +345,6 @@ class Citation(models.Model):
     def anchor(self):
         return f"cite-{self.number}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.procedure.record_change()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.procedure.record_change()
-        return result
-
 
 class Clinic(TranslatedContent):
     """The deploying clinic: one row, shown on every page and handout."""
@@ -367,7 +362,6 @@ class Clinic(TranslatedContent):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    translated_text_fields = ("name", "address", "emergency_instructions")
 
     class Meta:
         verbose_name = _("clinic")
@@ -379,3 +373,8 @@ class Clinic(TranslatedContent):
     @classmethod
     def current(cls):
         return cls.objects.order_by("pk").first()
+
+    @staticmethod
+    def version_of(clinic):
+        """Changes whenever the clinic is edited: part of every cached page's and PDF's key."""
+        return f"{clinic.pk}.{clinic.updated_at.isoformat()}" if clinic else "no-clinic"

@@ -37,10 +37,24 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"https", "http", "mailto", "tel"}
 
-# A tag as an author might type it; `3 < 4` and autolinks like <https://...> are not tags.
-RAW_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>")
-SCRIPT_OR_STYLE = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
-HTML_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
+# Raw HTML as an author might type it: a comment, a script or style element with its content, or
+# a tag of a real HTML element. Only closed constructs count, so a stray `<` or `<!--` never
+# swallows the text after it, and `3 < 4`, `x<y and a>b` or <https://...> are not HTML.
+HTML_ELEMENTS = (
+    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|blockquote|body|br|button|canvas|"
+    "caption|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|dialog|div|dl|dt|em|embed|"
+    "fieldset|figcaption|figure|font|footer|form|frame|frameset|h[1-6]|head|header|hr|html|i|"
+    "iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|marquee|math|menu|meta|meter|nav|"
+    "noscript|object|ol|optgroup|option|output|p|param|picture|pre|progress|q|s|samp|script|"
+    "section|select|slot|small|source|span|strong|style|sub|summary|sup|svg|table|tbody|td|"
+    "template|textarea|tfoot|th|thead|time|title|tr|track|u|ul|var|video|wbr"
+)
+RAW_HTML = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style)\b[^>]*>.*?</\1\s*>"
+    rf"|</?(?:{HTML_ELEMENTS})(?:\s[^<>]*)?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
 CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
 # Latin letters or digits, with the punctuation that stays inside a drug name, dose or DOI.
 # Brackets stay outside the run, so the Arabic around them still mirrors them correctly.
@@ -64,9 +78,7 @@ def sanitize(html):
 
 
 def _strip_raw_html(text):
-    text = SCRIPT_OR_STYLE.sub("", text)
-    text = HTML_COMMENT.sub("", text)
-    return RAW_HTML_TAG.sub("", text)
+    return RAW_HTML.sub("", text)
 
 
 def _markdown_without_raw_html():
@@ -126,8 +138,6 @@ def cited_numbers(text):
     return list(dict.fromkeys(int(n) for n in CITATION_MARKER.findall(text or "")))
 
 
-
-
 def raw_html_tags(text):
-    """Tags an author typed as raw HTML, so a form can say which ones to remove."""
-    return [m.group(0) for m in RAW_HTML_TAG.finditer(text or "")]
+    """The raw HTML that rendering would remove, so a form can refuse it and say what it is."""
+    return [match.group(0)[:60] for match in RAW_HTML.finditer(text or "")]

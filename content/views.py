@@ -28,10 +28,14 @@ def procedure_list(request):
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
 
 
-def _page_version(request, procedure, clinic):
-    clinic_stamp = clinic.updated_at.timestamp() if clinic else 0
-    # The host is part of it because links to share are absolute.
-    return f"{procedure.pk}.{procedure.revision}.{clinic_stamp:.0f}.{page_language()}.{request.get_host()}"
+def _page_fingerprint(request, procedure, clinic):
+    """Changes with anything the page shows; the site's address is part of it because the links
+    to share and the Open Graph tags are absolute."""
+    parts = [
+        str(procedure.pk), str(procedure.revision), Clinic.version_of(clinic), page_language(),
+        request.build_absolute_uri("/"),
+    ]
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()
 
 
 def _sharing_context(request):
@@ -48,18 +52,17 @@ def _sharing_context(request):
 @require_safe
 def procedure_page(request, slug):
     procedure = get_object_or_404(Procedure.objects.published(), slug=slug)
-    version = _page_version(request, procedure, Clinic.current())
-    etag = quote_etag(version)
+    fingerprint = _page_fingerprint(request, procedure, Clinic.current())
     # The page is the same for every visitor, so one rendering serves them all until the
-    # procedure or the clinic changes (the version is part of the key).
-    cache_key = f"procedure-page:{version}"
+    # procedure or the clinic changes.
+    cache_key = f"procedure-page:{fingerprint}"
     html = cache.get(cache_key)
     if html is None:
         context = procedure_page_context(procedure) | _sharing_context(request)
         html = render_to_string("content/procedure_detail.html", context, request)
         cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
     response = HttpResponse(html)
-    response["ETag"] = etag
+    response["ETag"] = quote_etag(fingerprint[:32])
     response["Last-Modified"] = http_date(procedure.updated_at.timestamp())
     # Short, so a correction reaches readers quickly; revalidation is a cheap 304 by ETag.
     response["Cache-Control"] = "public, max-age=60"
@@ -78,7 +81,9 @@ def procedure_preview(request, slug):
 def _handout_or_404(request, slug, variant):
     procedure = get_object_or_404(Procedure.objects.published(), slug=slug)
     paper = request.GET.get("paper", "a4")
-    handout = handout_for(procedure, variant, paper, request.build_absolute_uri("/"))
+    handout = handout_for(
+        procedure, variant, paper, request.build_absolute_uri("/"), Clinic.current()
+    )
     if handout is None:
         raise Http404(_("There is no handout on paper size %(paper)s.") % {"paper": paper[:20]})
     return handout
@@ -98,7 +103,6 @@ def handout_pdf(request, slug, bilingual=False):
     handout = _handout_or_404(request, slug, BILINGUAL if bilingual else page_language())
     response = HttpResponse(render_handout_pdf(handout, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{handout.filename}"'
-    fingerprint = hashlib.sha256(handout.cache_key(Clinic.current()).encode()).hexdigest()[:32]
-    response["ETag"] = quote_etag(fingerprint)
+    response["ETag"] = quote_etag(handout.fingerprint[:32])
     response["Cache-Control"] = "public, max-age=60"
     return response

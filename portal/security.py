@@ -1,15 +1,15 @@
 """A Content-Security-Policy for the public pages.
 
-The portal loads nothing from anywhere else; saying so in a header makes browsers refuse any
-third-party request an injected tag or a careless template change might try. Handouts set their
-paper size in an inline <style>, hence 'unsafe-inline' for styles only. The admin is left to
-Django's own defaults, since its widgets are not ours to vouch for.
+The portal loads nothing from anywhere else and has no inline script or style; saying so in a
+header makes browsers refuse any third-party request or inline code an injected tag or a careless
+template change might try. The admin is left to Django's own defaults, since its widgets are not
+ours to vouch for.
 """
 
 PUBLIC_PAGE_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

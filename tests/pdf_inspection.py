@@ -24,3 +24,10 @@ def font_names(pdf):
     """Embedded font names without their subset prefix, e.g. 'Portal-Naskh-Arabic'."""
     names = re.findall(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?([^\s/<>\[\]()]+)", pdf_text_objects(pdf))
     return {name.decode("latin-1") for name in names}
+
+
+def page_sizes(pdf):
+    """Each page's (width, height) in whole points, e.g. {(595, 842)} for A4."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]",
+                       pdf_text_objects(pdf))
+    return {(round(float(x1) - float(x0)), round(float(y1) - float(y0))) for x0, y0, x1, y1 in boxes}

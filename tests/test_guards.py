@@ -99,15 +99,32 @@ def test_a_production_start_without_a_secret_key_stops_with_a_clear_message():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
-def test_a_production_start_with_a_secret_key_passes_the_deploy_checks_that_matter():
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k3Jq9-vX2mZp7RtL0wYb4NcS8hUe1GaD6fQo5iTj-Wy3Ks9VxE7rP2sN4uB8cF0",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "DJANGO_SSL_REDIRECT": "1",
+    "DJANGO_HSTS_SECONDS": "31536000",
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_HSTS_PRELOAD": "1",
+}
+
+
+def test_a_production_deployment_configured_from_the_environment_passes_every_deploy_check():
+    result = run_django("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_the_tls_settings_the_deploy_check_warns():
     result = run_django(
-        "check", "--deploy", "--fail-level", "ERROR",
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="portal.example.org",
+        "check", "--deploy", "--fail-level", "WARNING",
+        **{k: v for k, v in PRODUCTION.items() if "SSL" not in k and "HSTS" not in k},
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout
 
 
-def test_debug_is_off_unless_asked_for():
-    from django.conf import settings
-
-    assert settings.DEBUG is False
+@pytest.mark.parametrize("debug, expected", [(None, "False"), ("0", "False"), ("1", "True")])
+def test_debug_is_off_unless_asked_for(debug, expected):
+    env = dict(PRODUCTION) | ({"DJANGO_DEBUG": debug} if debug is not None else {})
+    result = run_django("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", **env)
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr

@@ -4,13 +4,14 @@ import datetime
 import re
 
 import pytest
+import segno
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from content.handouts import Handout, StaticFiles, handout_for, qr_code_svg
 from content.models import Procedure
 from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure
-from tests.pdf_inspection import font_names, page_count
+from tests.pdf_inspection import font_names, page_count, page_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,13 @@ def test_the_bilingual_handout_gives_each_section_in_both_languages_in_order(cli
 
 def test_each_language_edition_gets_a_qr_code_to_its_own_live_page(client, demo_procedure):
     html = client.get(HANDOUTS["bilingual"]).content.decode()
-    assert f"http://testserver/en/procedures/{DEMO_SLUG}/" in html
-    assert f"http://testserver/ar/procedures/{DEMO_SLUG}/" in html
+    for language in ("en", "ar"):
+        live_url = f"http://testserver/{language}/procedures/{DEMO_SLUG}/"
+        # The code drawn is the one that encodes exactly this address (segno is deterministic).
+        expected = segno.make(live_url, error="m", micro=False).svg_inline(scale=3, border=2)
+        drawn = re.findall(r'<path[^>]* d="([^"]+)"', html)
+        assert re.search(r' d="([^"]+)"', expected).group(1) in drawn
+        assert live_url in html
 
 
 def test_the_qr_code_encodes_the_live_page_address():
@@ -78,10 +84,12 @@ def test_a_handout_for_a_procedure_with_missing_arabic_marks_the_fallback(client
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
 
 
-@pytest.mark.parametrize("paper, size", [("a4", "A4"), ("letter", "letter")])
-def test_handouts_are_sized_for_a4_or_letter(client, demo_procedure, paper, size):
+@pytest.mark.parametrize("paper, points", [("a4", (595, 842)), ("letter", (612, 792))])
+def test_handouts_are_sized_for_a4_or_letter(client, demo_procedure, paper, points):
     html = client.get(HANDOUTS["en"], {"paper": paper}).content.decode()
-    assert f"@page {{ size: {size}; }}" in html
+    assert f'<body class="paper-{paper}">' in html
+    pdf = client.get(PDFS["en"][0], {"paper": paper}).content
+    assert page_sizes(pdf) == {points}
 
 
 def test_an_unknown_paper_size_is_a_404_not_an_error(client, demo_procedure):
@@ -140,7 +148,6 @@ def test_a_clinic_edit_also_invalidates_the_cached_pdf(client, demo_procedure):
     first = client.get(url)
     clinic = Clinic.current()
     clinic.phone = "+1 555 0199"
-    clinic.updated_at = clinic.updated_at + datetime.timedelta(seconds=5)
     clinic.save()
     assert client.get(url)["ETag"] != first["ETag"]
 
@@ -156,7 +163,7 @@ def test_handouts_read_only_this_sites_static_files_from_disk():
 
 def test_handout_filenames_and_versions():
     procedure = Procedure(slug="x-ray", revision=7)
-    handout = Handout(procedure, ("en", "ar"), "letter", printed_on=datetime.date(2026, 1, 2))
+    handout = Handout(procedure, ("en", "ar"), "letter", "http://t", None, datetime.date(2026, 1, 2))
     assert handout.filename == "x-ray-en-ar-letter.pdf"
     assert handout.version == "x-ray r7"
     assert handout_for(procedure, "fr", "a4", "http://t") is None

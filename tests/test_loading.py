@@ -104,6 +104,33 @@ def test_a_bad_file_is_named_with_what_is_wrong_and_nothing_is_written(
     assert not Procedure.objects.exists() and not Clinic.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('url = "javascript:alert(document.cookie)"', "url: Enter a valid URL."),
+        ('doi = "https://doi.org/10.1/x"', "doi: Enter a DOI"),
+    ],
+)
+def test_a_citation_the_admin_would_refuse_is_refused_from_a_file_too(demo_copy, entry, message):
+    toml = demo_copy / DEMO_SLUG / "procedure.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + f"\n[[citations]]\nnumber = 12\nauthors = \"X\"\n{entry}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as error:
+        load(str(demo_copy))
+    assert "citation 12" in str(error.value) and message in str(error.value)
+    assert not Procedure.objects.exists() and not Clinic.objects.exists()
+
+
+def test_loading_works_whatever_language_is_active(demo_copy):
+    from django.utils import translation
+
+    with translation.override("ar"):
+        load(str(demo_copy))
+    assert Procedure.objects.get(slug=DEMO_SLUG).title_en.startswith("Hepatic artery")
+
+
 def test_a_folder_that_does_not_exist_is_reported(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         load(str(tmp_path / "missing"))

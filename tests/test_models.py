@@ -131,3 +131,25 @@ def test_a_doi_must_look_like_one():
     with pytest.raises(ValidationError) as error:
         citation.full_clean()
     assert "doi" in error.value.message_dict
+
+
+def test_the_english_fingerprint_does_not_depend_on_the_process(tmp_path):
+    """Hash seeds differ between processes; a fingerprint that followed them would flag every
+    translation as out of date after a restart."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup();"
+        "from content.models import Section;"
+        "s = Section(heading_en='H', body_en='B');"
+        "print(s._source_fingerprint())"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = os.environ | {"PYTHONHASHSEED": seed, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                text=True, check=True)
+        outputs.add(result.stdout.strip())
+    assert len(outputs) == 1

@@ -233,3 +233,22 @@ def test_public_pages_tell_browsers_to_load_nothing_from_elsewhere(client, demo_
         policy = client.get(url)["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "script-src 'self'" in policy
         assert "frame-ancestors 'none'" in policy
+
+
+def test_untranslated_clinic_details_are_marked_and_announced_on_arabic_pages(client):
+    make_clinic(emergency_instructions_ar="")
+    procedure = make_procedure()
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    footer = html.split('class="clinic-contact"')[1]
+    assert "notice--untranslated" in footer
+    assert '<p lang="en" dir="ltr">Call your local emergency number.</p>' in footer
+    handout = html_of(client.get(f"/ar/procedures/{procedure.slug}/handout/"))
+    assert "notice--untranslated" in handout.split("handout-clinic")[1]
+
+
+def test_an_untranslated_also_known_as_counts_as_an_untranslated_part(client):
+    procedure = make_procedure(also_known_as_en="Port", also_known_as_ar="")
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    header = html.split('class="procedure__header"')[1].split("</header>")[0]
+    assert "notice--untranslated" in header
+    assert '<span lang="en" dir="ltr">Port</span>' in header

@@ -142,3 +142,24 @@ def test_cited_numbers_lists_each_number_once_in_order():
 
 def test_raw_html_tags_are_found_for_a_form_error_but_comparisons_are_not():
     assert raw_html_tags("a <b>bold</b> and 3 < 4 > 2") == ["<b>", "</b>"]
+    assert raw_html_tags("x<y and a>b, or i < 5 > 3") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pick the < style you like.\n\nCall us if you have a fever.",
+        "An unclosed <!-- comment.\n\nCall us if you have a fever.",
+        "A lone <script> tag.\n\nCall us if you have a fever.",
+    ],
+)
+def test_a_stray_bracket_never_swallows_the_text_after_it(text):
+    html = render_markdown(text)
+    assert "Call us if you have a fever." in html
+    assert "<script" not in html
+
+
+def test_what_the_form_refuses_is_exactly_what_rendering_would_remove():
+    text = "Keep <span>this</span> <!-- note --> and <style>p{}</style> but 3 < 4."
+    assert raw_html_tags(text) == ["<span>", "</span>", "<!-- note -->", "<style>p{}</style>"]
+    assert render_markdown(text) == "<p>Keep this  and  but 3 &lt; 4.</p>"

@@ -68,8 +68,10 @@ def open_page(chromium, portal_url):
     """open_page("procedure" | "list", "en" | "ar", viewport=...) -> an opened page object."""
     contexts = []
 
-    def open_(kind, language, viewport=DESKTOP):
+    def open_(kind, language, viewport=DESKTOP, permissions=()):
         context = chromium.new_context(viewport=viewport, locale=language)
+        if permissions:
+            context.grant_permissions(list(permissions), origin=portal_url)
         contexts.append(context)
         page_object = PAGE_KINDS[kind](context.new_page(), portal_url, language)
         return page_object.open()

@@ -166,3 +166,27 @@ def test_a_printed_handout_drops_its_toolbar(open_page):
     handout = open_page("bilingual", "ar")
     assert not handout.visible_when_printed(".handout-toolbar")
     assert handout.visible_when_printed(".handout-header .qr-code")
+
+
+def test_the_copy_link_button_copies_the_page_address_and_says_so(open_page):
+    portal = open_page("procedure", "en", permissions=("clipboard-read", "clipboard-write"))
+    button = portal.page.locator("#share button[data-copy-target]")
+    assert button.is_visible(), "share.js did not reveal the copy button"
+    button.click()
+    status = portal.page.locator("#share-status")
+    status.wait_for(state="visible")
+    assert status.inner_text().strip(), "no confirmation was announced"
+    copied = portal.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == portal.url
+
+
+def test_without_javascript_the_link_is_still_there_to_select(chromium, portal_url):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(portal_url + "/en/procedures/hai-pump-chemotherapy/")
+        field = page.locator("#share-url")
+        assert field.input_value().endswith("/en/procedures/hai-pump-chemotherapy/")
+        assert not page.locator("#share button[data-copy-target]").is_visible()
+    finally:
+        context.close()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from content.importing import (
     ContentFileError,
@@ -49,9 +50,15 @@ class Command(BaseCommand):
         if clinic is None and not procedures:
             raise CommandError(f"{folder}: holds neither clinic.toml nor a procedure folder")
         outcomes = []
-        if clinic:
-            outcomes.append(f"clinic: {load_clinic(clinic, update=update)}")
-        for files in procedures:
-            outcomes.append(f"procedure {files.fields['slug']}: {load_procedure(files, update=update)}")
+        try:
+            # All or nothing: a procedure the model refuses leaves the clinic unloaded too.
+            with transaction.atomic():
+                if clinic:
+                    outcomes.append(f"clinic: {load_clinic(clinic, update=update)}")
+                for files in procedures:
+                    outcome = load_procedure(files, update=update)
+                    outcomes.append(f"procedure {files.fields['slug']}: {outcome}")
+        except ContentFileError as error:
+            raise CommandError(str(error)) from None
         if verbosity:
             self.stdout.write("\n".join(outcomes))
