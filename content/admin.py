@@ -50,10 +50,44 @@ class CitationInline(admin.StackedInline):
     )
 
 
-class ProcedureForm(forms.ModelForm):
-    """Refuses to save over someone else's newer save, keeping this editor's text in the form."""
+class RefusesStaleSaves(forms.ModelForm):
+    """Refuses to save over someone else's newer save, keeping this editor's text in the form.
 
-    loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    The form carries the row's version as it was when opened (`version_field`); a save against a
+    newer version is an error, not an overwrite.
+    """
+
+    version_field = None
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self._version(self.instance)
+
+    def _version(self, row):
+        return str(getattr(row, self.version_field))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside a transaction: locking the row makes check-then-save safe
+            # (PostgreSQL; SQLite serialises writes instead).
+            current = self._meta.model.objects.select_for_update().filter(pk=self.instance.pk).first()
+            if current is not None and cleaned.get("loaded_version") != self._version(current):
+                raise ValidationError(
+                    _(
+                        "Someone else saved this after you opened it. Nothing was saved, and your "
+                        "text is still in the form below: open the page again in a new tab to see "
+                        "their changes, copy yours across, then save there."
+                    ),
+                    code="concurrent_edit",
+                )
+        return cleaned
+
+
+class ProcedureForm(RefusesStaleSaves):
+    version_field = "revision"  # moves on with every edit of the procedure or its parts
 
     class Meta:
         model = Procedure
@@ -62,31 +96,13 @@ class ProcedureForm(forms.ModelForm):
             "next_review_due", "reviewer_name", "reviewer_role",
         )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_revision"].initial = self.instance.revision
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside a transaction: locking the row makes check-then-save safe.
-            current = (
-                Procedure.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("revision", flat=True)
-                .first()
-            )
-            if current is not None and cleaned.get("loaded_revision") != current:
-                raise ValidationError(
-                    _(
-                        "Someone else saved this procedure after you opened it. Nothing was "
-                        "saved, and your text is still in the form below: open the page again in "
-                        "a new tab to see their changes, copy yours across, then save there."
-                    ),
-                    code="concurrent_edit",
-                )
-        return cleaned
+class ClinicForm(RefusesStaleSaves):
+    version_field = "updated_at"
+
+    class Meta:
+        model = Clinic
+        fields = ("name", "phone", "address", "emergency_instructions")
 
 
 @admin.register(Procedure)
@@ -103,7 +119,7 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
     readonly_fields = ("revision", "published_at", "created_at", "updated_at", "preview_link")
     fieldsets = (
         (None, {
-            "fields": ("title", "slug", "short_name", "also_known_as", "summary", "loaded_revision")
+            "fields": ("title", "slug", "short_name", "also_known_as", "summary", "loaded_version")
         }),
         (_("Review and publishing"), {
             "fields": (
@@ -155,7 +171,9 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
 
 @admin.register(Clinic)
 class ClinicAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
+    form = ClinicForm
     list_display = ("name", "phone", "updated_at")
+    fields = ("name", "phone", "address", "emergency_instructions", "loaded_version")
 
     def has_add_permission(self, request):
         # One clinic runs one portal: its contact block is on every page.

@@ -161,7 +161,7 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_the_typed_tex
     response = admin_client.post(url, mine)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this procedure after you opened it" in page
+    assert "Someone else saved this after you opened it" in page
     assert "My summary, typed at the same time." in page
     demo_procedure.refresh_from_db()
     assert demo_procedure.summary_en == "Their summary, saved first."
@@ -169,3 +169,16 @@ def test_a_save_over_someone_elses_newer_save_is_refused_and_keeps_the_typed_tex
     fresh = extract_form_data(admin_client.get(url).content.decode())
     fresh["summary_en"] = "My summary, typed at the same time."
     assert admin_client.post(url, fresh).status_code == 302
+
+
+def test_a_stale_clinic_save_is_refused_too(admin_client, demo_procedure):
+    from content.models import Clinic
+
+    url = f"/admin/content/clinic/{Clinic.current().pk}/change/"
+    mine = extract_form_data(admin_client.get(url).content.decode())
+    theirs = dict(mine, phone="+1 555 0111")
+    assert admin_client.post(url, theirs).status_code == 302
+    response = admin_client.post(url, dict(mine, phone="+1 555 0122"))
+    assert response.status_code == 200
+    assert "Someone else saved this after you opened it" in response.content.decode()
+    assert Clinic.current().phone == "+1 555 0111"
