@@ -24,17 +24,50 @@ class TranslationDirectionMixin:
         css = {"all": ("css/fonts.css", "css/admin.css")}
 
 
-class SectionInline(TranslationStackedInline):
-    model = Section
+class TranslationReviewForm(forms.ModelForm):
+    """Lets a translator clear "may be out of date" when an English edit needs no Arabic one."""
+
+    arabic_still_matches = forms.BooleanField(
+        label=_("The Arabic still matches the English"),
+        required=False,
+        help_text=_("Tick after checking the Arabic against the changed English, if it needs no edit."),
+    )
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("arabic_still_matches"):
+            self.instance.confirm_translation()
+        return super().save(commit)
+
+
+class TranslatedPartInline(TranslationStackedInline):
+    form = TranslationReviewForm
     extra = 0
-    fields = ("kind", "heading", "body")
+    readonly_fields = ("arabic_state",)
+
+    @admin.display(description=_("Arabic"))
+    def arabic_state(self, part):
+        if not part.pk:
+            return "-"
+        return translation_state(part)
+
+
+class SectionInline(TranslatedPartInline):
+    model = Section
+    fields = ("kind", "heading", "body", "arabic_state", "arabic_still_matches")
     ordering = ("position",)
 
 
-class QuestionInline(TranslationStackedInline):
+class QuestionInline(TranslatedPartInline):
     model = Question
-    extra = 0
-    fields = ("position", "question", "answer")
+    fields = ("position", "question", "answer", "arabic_state", "arabic_still_matches")
+
+
+def translation_state(part):
+    if not part.has_translation():
+        return format_html('<span class="state-missing">{}</span>', _("Not translated"))
+    if part.translation_may_be_outdated:
+        return format_html('<span class="state-outdated">{}</span>', _("May be out of date"))
+    return _("Up to date")
 
 
 class CitationInline(admin.StackedInline):

@@ -89,14 +89,20 @@ class TranslatedContent(models.Model):
     def translation_may_be_outdated(self):
         return self.has_translation() and self.translation_digest != self.source_digest
 
+    def confirm_translation(self):
+        """A translator checked the Arabic against the current English and it still holds."""
+        self._translation_confirmed = True
+
     def save(self, *args, **kwargs):
         self.source_digest = self._source_fingerprint()
         translation_changed = self._translation_values() != getattr(
             self, "_loaded_translation", None
         )
         # A translator who saves new Arabic has written it against the English as it is now.
-        if translation_changed or not self.translation_digest:
+        confirmed = getattr(self, "_translation_confirmed", False)
+        if translation_changed or confirmed or not self.translation_digest:
             self.translation_digest = self.source_digest
+        self._translation_confirmed = False
         self.render()
         super().save(*args, **kwargs)
         self._loaded_translation = self._translation_values()

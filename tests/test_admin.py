@@ -182,3 +182,20 @@ def test_a_stale_clinic_save_is_refused_too(admin_client, demo_procedure):
     assert response.status_code == 200
     assert "Someone else saved this after you opened it" in response.content.decode()
     assert Clinic.current().phone == "+1 555 0111"
+
+
+def test_a_translator_can_confirm_the_arabic_still_matches_after_an_english_edit(
+    admin_client, demo_procedure
+):
+    url = f"/admin/content/procedure/{demo_procedure.pk}/change/"
+    data = extract_form_data(admin_client.get(url).content.decode())
+    index = next(key.split("-")[1] for key, value in data.items()
+                 if key.endswith("-kind") and value == "overview")
+    data[f"sections-{index}-body_en"] += " A typo fixed."
+    assert admin_client.post(url, data).status_code == 302
+    page = admin_client.get(url).content.decode()
+    assert "May be out of date" in page
+    data = extract_form_data(page)
+    data[f"sections-{index}-arabic_still_matches"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    assert not demo_procedure.sections.get(kind="overview").translation_may_be_outdated
