@@ -119,7 +119,7 @@ class RefusesStaleSaves(forms.ModelForm):
         return cleaned
 
 
-class ProcedureForm(RefusesStaleSaves):
+class ProcedureForm(TranslationReviewForm, RefusesStaleSaves):
     version_field = "revision"  # moves on with every edit of the procedure or its parts
 
     class Meta:
@@ -130,7 +130,7 @@ class ProcedureForm(RefusesStaleSaves):
         )
 
 
-class ClinicForm(RefusesStaleSaves):
+class ClinicForm(TranslationReviewForm, RefusesStaleSaves):
     version_field = "updated_at"
 
     class Meta:
@@ -152,7 +152,10 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
     readonly_fields = ("revision", "published_at", "created_at", "updated_at", "preview_link")
     fieldsets = (
         (None, {
-            "fields": ("title", "slug", "short_name", "also_known_as", "summary", "loaded_version")
+            "fields": (
+                "title", "slug", "short_name", "also_known_as", "summary", "arabic_still_matches",
+                "loaded_version",
+            )
         }),
         (_("Review and publishing"), {
             "fields": (
@@ -206,7 +209,9 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
 class ClinicAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
     form = ClinicForm
     list_display = ("name", "phone", "updated_at")
-    fields = ("name", "phone", "address", "emergency_instructions", "loaded_version")
+    fields = (
+        "name", "phone", "address", "emergency_instructions", "arabic_still_matches", "loaded_version"
+    )
 
     def has_add_permission(self, request):
         # One clinic runs one portal: its contact block is on every page.

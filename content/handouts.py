@@ -242,5 +242,14 @@ def render_handout_pdf(handout, request=None):
         fetcher = _static_files_only_fetcher()(StaticFiles(handout.site_root))
         document = HTML(string=html, base_url=f"{handout.site_root}/", url_fetcher=fetcher)
         pdf = document.write_pdf(font_config=FontConfiguration())
-        cache.set(key, pdf, settings.PAGE_CACHE_SECONDS)
+        cache.set(key, pdf, _seconds_until_tomorrow())
     return pdf
+
+
+def _seconds_until_tomorrow():
+    """A PDF carries the date it was printed, so it is good until the day ends, not longer."""
+    now = timezone.localtime()
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time())
+    )
+    return max(60, int((midnight - now).total_seconds()))

@@ -226,8 +226,14 @@ def _validate(row, path, what):
 
 
 @transaction.atomic
-@translation.override(SOURCE_LANGUAGE)
 def load_procedure(files, update=False):
+    # Validation messages and modeltranslation's plain field names follow the active language;
+    # files are English-first whatever language the caller had active.
+    with translation.override(SOURCE_LANGUAGE):
+        return _load_procedure(files, update)
+
+
+def _load_procedure(files, update):
     """Create the procedure from its files, or with `update` bring it in line with them.
 
     Returns "created", "updated", "unchanged" or "kept" (it exists and update was not asked for:
@@ -288,8 +294,12 @@ def read_clinic_file(path):
     return fields
 
 
-@translation.override(SOURCE_LANGUAGE)
 def load_clinic(fields, update=False):
+    with translation.override(SOURCE_LANGUAGE):
+        return _load_clinic(fields, update)
+
+
+def _load_clinic(fields, update):
     clinic = Clinic.current()
     if clinic and not update:
         return "kept"

@@ -57,7 +57,8 @@ class TranslatedContent(models.Model):
         from modeltranslation.translator import translator
 
         registered = translator.get_options_for_model(cls).fields
-        # Sorted: the registry is a set, and the English fingerprint must not depend on its order.
+        # Sorted: the registry's order follows string hashing, which differs between processes,
+        # and the English fingerprint must not.
         return tuple(sorted(name for name in registered if name not in cls.markdown_fields.values()))
 
     def _translation_values(self):

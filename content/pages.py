@@ -70,8 +70,11 @@ def procedure_page_context(procedure, parts=None):
         name: localized(procedure, name)
         for name in ("title", "short_name", "also_known_as", "summary", "reviewer_role")
     }
-    shown = [*texts.values(), *(s.text for s in sections), *(q.title for q in questions),
-             *(q.text for q in questions)]
+    # Only what the page shows: the short name is for lists, the role only shows with a name.
+    shown = [texts["title"], texts["summary"], texts["also_known_as"],
+             *(s.text for s in sections), *(q.title for q in questions), *(q.text for q in questions)]
+    if procedure.reviewer_name:
+        shown.append(texts["reviewer_role"])
     return {
         "procedure": procedure,
         **texts,

@@ -38,22 +38,26 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"https", "http", "mailto", "tel"}
 
 # Raw HTML as an author might type it: a comment, a script or style element with its content, or
-# a tag of a real HTML element. Only closed constructs count, so a stray `<` or `<!--` never
-# swallows the text after it, and `3 < 4`, `x<y and a>b` or <https://...> are not HTML.
+# a tag of a real HTML element (current or legacy). Only closed constructs count, so a stray `<`
+# or `<!--` never swallows the text after it, and `3 < 4`, `x<y and a>b` or <https://...> are not
+# HTML.
 HTML_ELEMENTS = (
-    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|blockquote|body|br|button|canvas|"
-    "caption|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|dialog|div|dl|dt|em|embed|"
-    "fieldset|figcaption|figure|font|footer|form|frame|frameset|h[1-6]|head|header|hr|html|i|"
-    "iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|marquee|math|menu|meta|meter|nav|"
-    "noscript|object|ol|optgroup|option|output|p|param|picture|pre|progress|q|s|samp|script|"
-    "section|select|slot|small|source|span|strong|style|sub|summary|sup|svg|table|tbody|td|"
-    "template|textarea|tfoot|th|thead|time|title|tr|track|u|ul|var|video|wbr"
+    "a|abbr|acronym|address|applet|area|article|aside|audio|b|base|basefont|bdi|bdo|big|blink|"
+    "blockquote|body|br|button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|"
+    "details|dfn|dialog|dir|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|"
+    "frameset|h[1-6]|head|header|hgroup|hr|html|i|iframe|image|img|input|ins|isindex|kbd|keygen|"
+    "label|legend|li|link|listing|main|map|mark|marquee|math|menu|menuitem|meta|meter|nav|nobr|"
+    "noembed|noframes|noscript|object|ol|optgroup|option|output|p|param|picture|plaintext|pre|"
+    "progress|q|rb|rp|rt|rtc|ruby|s|samp|script|search|section|select|slot|small|source|spacer|"
+    "span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|"
+    "thead|time|title|tr|track|tt|u|ul|var|video|wbr|xmp"
 )
-RAW_HTML = re.compile(
-    r"<!--.*?-->"
-    r"|<(script|style)\b[^>]*>.*?</\1\s*>"
-    rf"|</?(?:{HTML_ELEMENTS})(?:\s[^<>]*)?/?>",
-    re.IGNORECASE | re.DOTALL,
+# Where a raw-HTML construct may start; comments and script/style elements then need their
+# closer, looked for once at most (see _raw_html_spans), so scanning stays linear.
+RAW_HTML_START = re.compile(
+    rf"(?P<comment><!--)|(?P<block><(?P<name>script|style)\b[^<>]*>)"
+    rf"|(?P<tag></?(?:{HTML_ELEMENTS})(?:\s[^<>]*)?/?>)",
+    re.IGNORECASE,
 )
 CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
 # Latin letters or digits, with the punctuation that stays inside a drug name, dose or DOI.
@@ -77,8 +81,37 @@ def sanitize(html):
     )
 
 
+def _raw_html_spans(text):
+    """(start, end) of each raw-HTML construct in text, in order, in linear time."""
+    lowered = text.lower()
+    unclosed = set()  # closers known to be absent from here on: no later opener can find one
+    spans, position = [], 0
+    while match := RAW_HTML_START.search(text, position):
+        if match["tag"]:
+            spans.append(match.span())
+            position = match.end()
+            continue
+        closer = "-->" if match["comment"] else f"</{match['name'].lower()}"
+        end = -1 if closer in unclosed else lowered.find(closer, match.end())
+        if end == -1:
+            unclosed.add(closer)
+            if match["block"]:  # a lone opening tag: remove the tag, keep the text after it
+                spans.append(match.span())
+            position = match.end()
+            continue
+        end = end + 3 if match["comment"] else lowered.find(">", end) + 1 or len(text)
+        spans.append((match.start(), end))
+        position = end
+    return spans
+
+
 def _strip_raw_html(text):
-    return RAW_HTML.sub("", text)
+    kept, position = [], 0
+    for start, end in _raw_html_spans(text):
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def _markdown_without_raw_html():
@@ -140,4 +173,5 @@ def cited_numbers(text):
 
 def raw_html_tags(text):
     """The raw HTML that rendering would remove, so a form can refuse it and say what it is."""
-    return [match.group(0)[:60] for match in RAW_HTML.finditer(text or "")]
+    text = text or ""
+    return [text[start:end][:60] for start, end in _raw_html_spans(text)]

@@ -199,3 +199,17 @@ def test_a_translator_can_confirm_the_arabic_still_matches_after_an_english_edit
     data[f"sections-{index}-arabic_still_matches"] = "on"
     assert admin_client.post(url, data).status_code == 302
     assert not demo_procedure.sections.get(kind="overview").translation_may_be_outdated
+
+
+def test_the_procedures_own_arabic_can_be_confirmed_after_an_english_edit(admin_client, demo_procedure):
+    url = f"/admin/content/procedure/{demo_procedure.pk}/change/"
+    data = extract_form_data(admin_client.get(url).content.decode())
+    data["summary_en"] += " Now clearer."
+    assert admin_client.post(url, data).status_code == 302
+    demo_procedure.refresh_from_db()
+    assert demo_procedure.translation_may_be_outdated
+    data = extract_form_data(admin_client.get(url).content.decode())
+    data["arabic_still_matches"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    demo_procedure.refresh_from_db()
+    assert not demo_procedure.translation_may_be_outdated

@@ -221,12 +221,13 @@ def test_a_handout_with_citations_from_another_procedure_number_still_renders(cl
 def test_warm_handouts_fills_the_cache_that_requests_then_use(client, demo_procedure, capsys):
     from django.core.management import call_command
 
-    call_command("warm_handouts", "--site", "http://testserver")
+    call_command("warm_handouts", "--site", "HTTP://TestServer:80/")
     assert "8 handout(s) cached" in capsys.readouterr().out
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(PDFS["bilingual"][0])
-    assert response.status_code == 200 and page_count(response.content) > 1
-    assert len(queries) <= 3  # served from the cache: no rendering queries
+    for url in (PDFS["bilingual"][0], PDFS["ar"][0], PDFS["en"][0] + "?paper=letter"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and page_count(response.content) > 1
+        assert len(queries) <= 3, url  # served from the cache: no rendering queries
 
 
 def test_warm_handouts_refuses_an_address_that_is_not_a_site(demo_procedure):

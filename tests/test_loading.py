@@ -123,12 +123,20 @@ def test_a_citation_the_admin_would_refuse_is_refused_from_a_file_too(demo_copy,
     assert not Procedure.objects.exists() and not Clinic.objects.exists()
 
 
-def test_loading_works_whatever_language_is_active(demo_copy):
+def test_loading_works_and_reports_in_english_whatever_language_is_active(demo_copy):
     from django.utils import translation
 
     with translation.override("ar"):
         load(str(demo_copy))
     assert Procedure.objects.get(slug=DEMO_SLUG).title_en.startswith("Hepatic artery")
+    toml = demo_copy / DEMO_SLUG / "procedure.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[[citations]]\nnumber = 12\nauthors = "X"\nurl = "x:y"\n',
+        encoding="utf-8",
+    )
+    with translation.override("ar"), pytest.raises(CommandError) as error:
+        load(str(demo_copy), "--update")
+    assert "url: Enter a valid URL." in str(error.value)
 
 
 def test_a_folder_that_does_not_exist_is_reported(tmp_path):

@@ -252,3 +252,20 @@ def test_an_untranslated_also_known_as_counts_as_an_untranslated_part(client):
     header = html.split('class="procedure__header"')[1].split("</header>")[0]
     assert "notice--untranslated" in header
     assert '<span lang="en" dir="ltr">Port</span>' in header
+
+
+def test_marker_anchors_stay_unique_when_questions_share_an_order_number(client):
+    procedure = make_procedure()
+    add_citation(procedure, number=1)
+    add_question(procedure, position=0, question_en="First?", answer_en="Yes [^1].")
+    add_question(procedure, position=0, question_en="Second?", answer_en="No [^1].")
+    html = html_of(client.get(f"/en/procedures/{procedure.slug}/"))
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
+def test_an_untranslated_short_name_which_the_page_does_not_show_raises_no_notice(client):
+    procedure = make_procedure(short_name_en="Port", short_name_ar="", reviewer_name="",
+                               reviewer_role_en="Surgeon", reviewer_role_ar="")
+    html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
+    assert "notice--untranslated" not in html

@@ -163,3 +163,30 @@ def test_what_the_form_refuses_is_exactly_what_rendering_would_remove():
     text = "Keep <span>this</span> <!-- note --> and <style>p{}</style> but 3 < 4."
     assert raw_html_tags(text) == ["<span>", "</span>", "<!-- note -->", "<style>p{}</style>"]
     assert render_markdown(text) == "<p>Keep this  and  but 3 &lt; 4.</p>"
+
+
+@pytest.mark.parametrize("opener", ["<!--", "<script>", "<style>"])
+def test_many_unclosed_openers_are_handled_in_linear_time(opener):
+    import time
+
+    text = (opener + " x\n") * 20_000
+    start = time.perf_counter()
+    raw_html_tags(text)
+    render_markdown(text[:4_000])
+    # Linear work on 100-200 KB is a few hundredths of a second; the quadratic version took
+    # ten seconds and more. A generous bound keeps this a check of shape, not of speed.
+    assert time.perf_counter() - start < 3
+
+
+def test_legacy_presentational_tags_are_refused_and_removed_too():
+    assert raw_html_tags("<center>Hi</center> <tt>x</tt>") == ["<center>", "</center>", "<tt>", "</tt>"]
+    assert render_markdown("<center>Hi</center>") == "<p>Hi</p>"
+
+
+def test_a_lone_script_tag_is_refused_and_removed_but_its_text_kept():
+    assert raw_html_tags("A lone <script> tag.") == ["<script>"]
+    assert render_markdown("A lone <script> tag.") == "<p>A lone  tag.</p>"
+
+
+def test_a_script_closer_with_spaces_or_capitals_still_ends_the_script():
+    assert render_markdown("A <SCRIPT >evil()</SCRIPT > B") == "<p>A  B</p>"

@@ -28,7 +28,11 @@ class Command(BaseCommand):
         parts = urlsplit(site)
         if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
             raise CommandError(f"--site must look like https://portal.example.org, not {site!r}")
-        site_root = f"{parts.scheme}://{parts.netloc}"
+        # As a browser sends it: a lower-case host, no default port; else no request would ask
+        # for the keys warmed here.
+        default_port = {"http": 80, "https": 443}[parts.scheme]
+        host = parts.hostname + (f":{parts.port}" if parts.port not in (None, default_port) else "")
+        site_root = f"{parts.scheme}://{host}"
         clinic = Clinic.current()
         count, start = 0, time.perf_counter()
         for procedure in Procedure.objects.published():
