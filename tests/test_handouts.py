@@ -235,3 +235,35 @@ def test_warm_handouts_refuses_an_address_that_is_not_a_site(demo_procedure):
 
     with pytest.raises(CommandError, match="--site must look like"):
         call_command("warm_handouts", "--site", "portal.example.org/ar/")
+
+
+def test_pages_and_pdfs_are_shared_through_redis_when_it_is_configured(client, demo_procedure, settings):
+    """Production's shared cache: several web processes reuse one rendering of each page."""
+    import uuid
+
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/7",
+        "KEY_PREFIX": f"portal-test-{uuid.uuid4().hex}",
+    }}
+    cache = caches["default"]
+    try:
+        cache.set("reachable", 1)
+    except Exception as error:  # a clear skip beats an opaque connection error
+        pytest.skip(f"no Redis at 127.0.0.1:6379 ({error})")
+    redis = cache._cache.get_client()
+    try:
+        for url in (f"/ar/procedures/{DEMO_SLUG}/", PDFS["ar"][0]):
+            first = client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                again = client.get(url)
+            assert again.content == first.content
+            assert len(queries) <= 3, url
+        assert list(redis.scan_iter(f"{cache.key_prefix}*"))
+    finally:
+        # Only this test's keys: clear() would flush the whole Redis database.
+        keys = list(redis.scan_iter(f"{cache.key_prefix}*"))
+        if keys:
+            redis.delete(*keys)
