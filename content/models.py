@@ -1,5 +1,6 @@
 """The portal's content and its rules: status, review dates, clinical order, translation state."""
 
+import functools
 import hashlib
 import re
 
@@ -28,6 +29,18 @@ def reject_raw_html(text):
         )
 
 
+@functools.cache
+def _translated_text_fields(model):
+    # Once per model: every row loaded for a page asks (from_db), and the registry does not change
+    # after start-up.
+    from modeltranslation.translator import translator
+
+    registered = translator.get_options_for_model(model).fields
+    # Sorted: the registry's order follows string hashing, which differs between processes, and
+    # the English fingerprint must not.
+    return tuple(sorted(name for name in registered if name not in model.markdown_fields.values()))
+
+
 class TranslatedContent(models.Model):
     """Rendered HTML and translation bookkeeping for a model with English and Arabic text.
 
@@ -54,12 +67,7 @@ class TranslatedContent(models.Model):
     @classproperty
     def translated_text_fields(cls):
         """The fields translation.py registers, less the rendered HTML derived from them."""
-        from modeltranslation.translator import translator
-
-        registered = translator.get_options_for_model(cls).fields
-        # Sorted: the registry's order follows string hashing, which differs between processes,
-        # and the English fingerprint must not.
-        return tuple(sorted(name for name in registered if name not in cls.markdown_fields.values()))
+        return _translated_text_fields(cls)
 
     def _translation_values(self):
         return tuple(
@@ -151,7 +159,6 @@ class Procedure(TranslatedContent):
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
 
     objects = ProcedureQuerySet.as_manager()
 
@@ -368,7 +375,6 @@ class Clinic(TranslatedContent):
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
 
     class Meta:
         verbose_name = _("clinic")
