@@ -1,79 +1,104 @@
-"""Staff editing: English and Arabic side by side in tabs, with what needs attention in view."""
+"""Staff editing: English and Arabic side by side in tabs, each role changing only its own part,
+every save recorded as a revision, and publishing left to clinical reviewers."""
 
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.urls import reverse
+import time
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-    TranslationStackedInline,
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+
+from content import handouts, publishing, revisions, roles
+from content.admin_forms import (
+    CitationFormSet,
+    ClinicForm,
+    ProcedureForm,
+    RoleCheckedForm,
+    RoleCheckedFormSet,
+    translation_status_html,
 )
+from content.models import (
+    Citation,
+    Clinic,
+    Procedure,
+    Question,
+    Revision,
+    Section,
+    StaffProfile,
+)
+from content.publishing import WorkflowRefused
 
-from content.models import Citation, Clinic, Procedure, Question, Section
 
-
-class TranslationDirectionMixin:
-    """Arabic inputs are written right to left; the admin stylesheet does the rest."""
+class PortalAdminMedia:
+    """The portal's Arabic font and admin additions; Arabic inputs are written right to left."""
 
     class Media:
         css = {"all": ("css/fonts.css", "css/admin.css")}
 
 
-class TranslationReviewForm(forms.ModelForm):
-    """Lets a translator clear "may be out of date" when an English edit needs no Arabic one."""
+class RoleCheckedInlineMixin:
+    formset = RoleCheckedFormSet
 
-    arabic_still_matches = forms.BooleanField(
-        label=_("The Arabic still matches the English"),
-        required=False,
-        help_text=_("Tick after checking the Arabic against the changed English, if it needs no edit."),
-    )
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        formset.form.user = request.user
+        return formset
 
-    def save(self, commit=True):
-        if self.cleaned_data.get("arabic_still_matches"):
-            self.instance.confirm_translation()
-        return super().save(commit)
+    # Whoever may change the procedure gets its parts as forms, with the fields outside their
+    # role disabled; so a crafted change to any of them is refused by the form, never silently
+    # dropped by a read-only inline.
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("content.change_procedure")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("content.view_procedure")
+
+    def has_add_permission(self, request, obj=None):
+        return roles.can_edit_english(request.user) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.can_edit_english(request.user) and super().has_delete_permission(request, obj)
 
 
-class TranslatedPartInline(TranslationStackedInline):
-    form = TranslationReviewForm
+class TranslatedPartInline(RoleCheckedInlineMixin, TranslationStackedInline):
+    form = RoleCheckedForm
     extra = 0
-    readonly_fields = ("arabic_state",)
+    readonly_fields = ("translation_status",)
 
     @admin.display(description=_("Arabic"))
-    def arabic_state(self, part):
-        if not part.pk:
-            return "-"
-        return translation_state(part)
+    def translation_status(self, part):
+        return translation_status_html(part)
 
 
 class SectionInline(TranslatedPartInline):
     model = Section
-    fields = ("kind", "heading", "body", "arabic_state", "arabic_still_matches")
+    fields = ("kind", "heading", "body", "translation_status", "english_keeps_meaning",
+              "confirm_arabic")
     ordering = ("position",)
 
 
 class QuestionInline(TranslatedPartInline):
     model = Question
-    fields = ("position", "question", "answer", "arabic_state", "arabic_still_matches")
+    fields = ("position", "question", "answer", "translation_status", "english_keeps_meaning",
+              "confirm_arabic")
 
 
-def translation_state(part):
-    if not part.has_translation():
-        return format_html('<span class="state-missing">{}</span>', _("Not translated"))
-    if part.translation_may_be_outdated:
-        return format_html('<span class="state-outdated">{}</span>', _("May be out of date"))
-    return _("Up to date")
-
-
-class CitationInline(admin.StackedInline):
+class CitationInline(RoleCheckedInlineMixin, admin.StackedInline):
     model = Citation
+    form = RoleCheckedForm
+    formset = CitationFormSet
     extra = 0
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = (
         ("number", "kind"),
         "authors",
@@ -82,121 +107,142 @@ class CitationInline(admin.StackedInline):
         ("doi", "url", "accessed"),
     )
 
-
-class RefusesStaleSaves(forms.ModelForm):
-    """Refuses to save over someone else's newer save, keeping this editor's text in the form.
-
-    The form carries the row's version as it was when opened (`version_field`); a save against a
-    newer version is an error, not an overwrite.
-    """
-
-    version_field = None
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self._version(self.instance)
-
-    def _version(self, row):
-        return str(getattr(row, self.version_field))
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # The admin saves inside a transaction: locking the row makes check-then-save safe
-            # (PostgreSQL; SQLite serialises writes instead).
-            current = self._meta.model.objects.select_for_update().filter(pk=self.instance.pk).first()
-            if current is not None and cleaned.get("loaded_version") != self._version(current):
-                raise ValidationError(
-                    _(
-                        "Someone else saved this after you opened it. Nothing was saved, and your "
-                        "text is still in the form below: open the page again in a new tab to see "
-                        "their changes, copy yours across, then save there."
-                    ),
-                    code="concurrent_edit",
-                )
-        return cleaned
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("formfield_callback", _https_urls)
+        return super().get_formset(request, obj, **kwargs)
 
 
-class ProcedureForm(TranslationReviewForm, RefusesStaleSaves):
-    version_field = "revision"  # moves on with every edit of the procedure or its parts
-
-    class Meta:
-        model = Procedure
-        fields = (
-            "title", "slug", "short_name", "also_known_as", "summary", "status", "last_reviewed",
-            "next_review_due", "reviewer_name", "reviewer_role",
-        )
+def _https_urls(field, **kwargs):
+    if field.name == "url":
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
-class ClinicForm(TranslationReviewForm, RefusesStaleSaves):
-    version_field = "updated_at"
+class ArabicStateFilter(admin.SimpleListFilter):
+    title = _("Arabic")
+    parameter_name = "arabic"
 
-    class Meta:
-        model = Clinic
-        fields = ("name", "phone", "address", "emergency_instructions")
+    def lookups(self, request, model_admin):
+        return [("complete", _("Complete")), ("missing", _("Parts not translated")),
+                ("outdated", _("Parts out of date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "complete":
+            return queryset.filter(arabic_missing=0, arabic_outdated=0)
+        if self.value() == "missing":
+            return queryset.filter(arabic_missing__gt=0)
+        if self.value() == "outdated":
+            return queryset.filter(arabic_outdated__gt=0)
+        return queryset
+
+
+def arabic_state_html(missing, outdated):
+    """The Arabic state as the list, the dashboard and the change page show it."""
+    parts = []
+    if missing:
+        message = ngettext("%(count)d part not translated", "%(count)d parts not translated", missing)
+        parts.append(format_html('<span class="state-missing">{}</span>', message % {"count": missing}))
+    if outdated:
+        message = ngettext("%(count)d part may be out of date", "%(count)d parts may be out of date",
+                           outdated)
+        parts.append(format_html('<span class="state-outdated">{}</span>', message % {"count": outdated}))
+    return format_html("{}", ", ".join(str(p) for p in parts)) if parts else gettext("Complete")
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
+class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
     form = ProcedureForm
-    list_display = (
-        "title", "status", "arabic_state", "last_reviewed", "next_review_due", "review_state",
-        "updated_at", "preview_link",
-    )
-    list_filter = ("status",)
+    change_form_template = "admin/content/procedure/change_form.html"
+    object_history_template = "admin/content/procedure/history.html"
+    list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
+                    "preview_link")
+    list_filter = ("status", ArabicStateFilter)
     search_fields = ("title_en", "title_ar", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     inlines = (SectionInline, QuestionInline, CitationInline)
-    readonly_fields = ("revision", "published_at", "created_at", "updated_at", "preview_link")
+    readonly_fields = ("translation_status", "preview_link")
     fieldsets = (
         (None, {
             "fields": (
-                "title", "slug", "short_name", "also_known_as", "summary", "arabic_still_matches",
-                "loaded_version",
+                "title", "slug", "short_name", "also_known_as", "summary", "translation_status",
+                "english_keeps_meaning", "confirm_arabic", "loaded_version", "preview_link",
             )
-        }),
-        (_("Review and publishing"), {
-            "fields": (
-                "status", ("last_reviewed", "next_review_due"), ("reviewer_name", "reviewer_role"),
-                "preview_link",
-            )
-        }),
-        (_("History"), {
-            "classes": ("collapse",),
-            "fields": ("revision", "published_at", "created_at", "updated_at"),
         }),
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sections", "questions")
+        return super().get_queryset(request).select_related("live_version")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if roles.can_edit_english(request.user) else {}
+
+    def has_add_permission(self, request):
+        return roles.can_edit_english(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # History is never rewritten: a page leaves the public by being unpublished.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # The citations' formset checks markers in the texts being saved alongside it.
+        texts = [f for f in formsets if f.model in (Section, Question)]
+        for formset in formsets:
+            formset.siblings = texts
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        procedure = form.instance
+        revision = revisions.record_revision(procedure, request.user)
+        if revision is None:
+            self.message_user(request, gettext("Nothing had changed, so no new revision was recorded."))
+        elif procedure.live_version_id:
+            self.message_user(request, gettext(
+                "Saved as revision %(revision)d. Patients still read version %(version)d until a "
+                "clinical reviewer publishes this one.") % {
+                    "revision": revision.number, "version": procedure.live_version.number})
+        else:
+            self.message_user(request, gettext(
+                "Saved as revision %(revision)d, a draft: patients cannot see it until a clinical "
+                "reviewer publishes it.") % {"revision": revision.number})
+
+    @admin.display(description=_("Arabic"))
+    def translation_status(self, procedure):
+        return translation_status_html(procedure)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def workflow_state(self, procedure):
+        state = procedure.get_status_display()
+        if procedure.live_version_id:
+            live = gettext("live: version %(number)d") % {"number": procedure.live_version.number}
+            return format_html("{} ({})", state, live)
+        if procedure.publications.exists():
+            return format_html('{} (<span class="state-overdue">{}</span>)', state, gettext("withdrawn"))
+        return state
 
     @admin.display(description=_("Arabic"))
     def arabic_state(self, procedure):
-        parts = [procedure, *procedure.sections.all(), *procedure.questions.all()]
-        missing = sum(1 for part in parts if not part.has_translation())
-        outdated = sum(1 for part in parts if part.translation_may_be_outdated)
-        if missing:
-            message = ngettext("%(count)d part not translated", "%(count)d parts not translated",
-                               missing)
-            return format_html('<span class="state-missing">{}</span>', message % {"count": missing})
-        if outdated:
-            message = ngettext("%(count)d part may be out of date",
-                               "%(count)d parts may be out of date", outdated)
-            return format_html('<span class="state-outdated">{}</span>', message % {"count": outdated})
-        return _("Complete")
+        return arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated)
 
     @admin.display(description=_("Review"))
     def review_state(self, procedure):
-        if procedure.review_overdue:
-            return format_html('<span class="state-overdue">{}</span>', _("Overdue"))
-        return _("Up to date") if procedure.next_review_due else _("No date set")
+        live = procedure.live_version
+        if live is None:
+            return "-"
+        if live.review_overdue:
+            return format_html('<span class="state-overdue">{}</span>', gettext("Overdue"))
+        return gettext("Due %(date)s") % {"date": live.next_review_due.isoformat()}
 
     @admin.display(description=_("Preview"))
     def preview_link(self, procedure):
         if not procedure.pk:
-            return _("Save first to preview.")
+            return gettext("Save first to preview.")
         links = []
         for code, label in (("en", _("English")), ("ar", _("Arabic"))):
             with translation.override(code):
@@ -204,15 +250,224 @@ class ProcedureAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
             links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
         return format_html("{} · {}", *links)
 
+    # The workflow, history, comparison and restore pages.
+
+    def get_urls(self):
+        own = [
+            path("<int:object_id>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
+                 name="content_procedure_workflow"),
+            path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
+                 name="content_procedure_compare"),
+            path("<int:object_id>/revisions/<int:number>/restore/",
+                 self.admin_site.admin_view(self.restore_view), name="content_procedure_restore"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        procedure = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if procedure is not None:
+            extra_context |= self._workflow_context(request, procedure)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, procedure):
+        latest = revisions.latest_revision(procedure)
+        user = request.user
+        return {
+            "workflow": {
+                "procedure": procedure,
+                "latest": latest,
+                "live": procedure.live_version,
+                "sent_back": publishing.last_send_back(procedure),
+                "can_submit": roles.can_edit_english(user) and procedure.status == Procedure.Status.DRAFT
+                and latest is not None,
+                "can_publish": roles.can_publish(user) and latest is not None and (
+                    procedure.live_version is None or procedure.live_version.revision_id != latest.pk),
+                "can_send_back": roles.can_publish(user) and procedure.status == Procedure.Status.IN_REVIEW,
+                "can_unpublish": roles.can_publish(user) and procedure.live_version is not None,
+                "can_check_translation": roles.can_check_translation(user) and latest is not None,
+                "arabic": arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated),
+                "problems": publishing.publish_problems(latest.content) if latest else [],
+                "role_note": self._role_note(user),
+            }
+        }
+
+    @staticmethod
+    def _role_note(user):
+        if roles.can_edit_english(user) and roles.can_edit_arabic(user):
+            return ""
+        if roles.can_edit_arabic(user):
+            return gettext("You can change the Arabic texts. English texts and structure are "
+                           "shown for reference.")
+        if roles.can_edit_english(user):
+            return gettext("You can change the English texts, the structure and the references. "
+                           "Arabic texts are for translators.")
+        return gettext("Your account cannot change texts here.")
+
+    def workflow_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        user = request.user
+        allowed = {
+            "submit": roles.can_edit_english, "publish": roles.can_publish,
+            "unpublish": roles.can_publish, "send_back": roles.can_publish,
+            "check_translation": roles.can_check_translation,
+        }
+        if action not in allowed:
+            raise PermissionDenied
+        if not allowed[action](user):
+            raise PermissionDenied(gettext("Your role may not do this."))
+        change_url = reverse("admin:content_procedure_change", args=[procedure.pk])
+        comment = request.POST.get("comment", "")
+        try:
+            if action == "submit":
+                publishing.submit_for_review(procedure, user)
+                self.message_user(request, gettext("Sent for review."))
+            elif action == "publish":
+                self._publish(request, procedure)
+            elif action == "unpublish":
+                publishing.unpublish(procedure, user, comment)
+                self.message_user(request, gettext(
+                    "Unpublished: the page now tells visitors it was withdrawn."), messages.WARNING)
+            elif action == "send_back":
+                publishing.send_back(procedure, user, comment)
+                self.message_user(request, gettext("Sent back to the editor with your comment."))
+            elif action == "check_translation":
+                publishing.record_translation_check(procedure, user)
+                self.message_user(request, gettext(
+                    "Recorded that you checked the Arabic translation. Patients see it once this "
+                    "revision is published."))
+        except WorkflowRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        return HttpResponseRedirect(change_url)
+
+    def _publish(self, request, procedure):
+        try:
+            seen = int(request.POST.get("revision", ""))
+        except ValueError:
+            seen = None
+        start = time.perf_counter()
+        publication = publishing.publish(procedure, request.user, seen)
+        published = time.perf_counter() - start
+        drawn = handouts.draw_missing_pdfs(publication, request.build_absolute_uri("/"),
+                                           Clinic.current())
+        self.message_user(request, gettext(
+            "Published as version %(number)d: patients now read it. %(pdfs)d PDF handouts were "
+            "drawn in %(seconds).1f s.") % {
+                "number": publication.number, "pdfs": len(drawn),
+                "seconds": published + sum(seconds for _h, seconds in drawn)})
+
+    def history_view(self, request, object_id, extra_context=None):
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        revision_list = list(procedure.revisions.defer("content"))
+        versions = {p.revision_id: p for p in procedure.publications.all()}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("History: %(title)s") % {"title": procedure},
+            "opts": self.model._meta,
+            "object": procedure,
+            "revisions": [(revision, versions.get(revision.pk)) for revision in revision_list],
+            "events": procedure.events.all(),
+            "can_restore": roles.can_edit_english(request.user),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def compare_view(self, request, object_id):
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        numbers = []
+        for key in ("from", "to"):
+            try:
+                numbers.append(int(request.GET.get(key, "")))
+            except ValueError:
+                numbers.append(None)
+        found = {r.number: r for r in procedure.revisions.filter(number__in=numbers)}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Compare revisions: %(title)s") % {"title": procedure},
+            "opts": self.model._meta,
+            "object": procedure,
+        }
+        if len(found) != len({n for n in numbers if n is not None}) or None in numbers:
+            context["error"] = gettext("Choose two revisions that exist, in the history list.")
+        else:
+            before, after = found[numbers[0]], found[numbers[1]]
+            context |= {"before": before, "after": after,
+                        "parts": revisions.compare(before.content, after.content)}
+        return TemplateResponse(request, "admin/content/procedure/compare.html", context)
+
+    def restore_view(self, request, object_id, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not roles.can_edit_english(request.user):
+            raise PermissionDenied
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        revision = get_object_or_404(Revision, procedure=procedure, number=number)
+        restored = revisions.restore(procedure, revision, request.user)
+        if restored is None:
+            self.message_user(request, gettext("The working copy already holds that revision."))
+        else:
+            self.message_user(request, gettext(
+                "Revision %(old)d was copied into the working copy as revision %(new)d, a draft. "
+                "Nothing before it was changed.") % {"old": revision.number, "new": restored.number})
+        return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
+
+
+# Clinics with more live procedures than this get their PDFs redrawn by `warm_handouts`, so that
+# a clinic save never runs into the web server's timeout.
+REDRAW_ON_SAVE_LIMIT = 2
+
 
 @admin.register(Clinic)
-class ClinicAdmin(TranslationDirectionMixin, TabbedTranslationAdmin):
+class ClinicAdmin(PortalAdminMedia, TabbedTranslationAdmin):
     form = ClinicForm
     list_display = ("name", "phone", "updated_at")
-    fields = (
-        "name", "phone", "address", "emergency_instructions", "arabic_still_matches", "loaded_version"
-    )
+    readonly_fields = ("translation_status",)
+    fields = ("name", "phone", "address", "emergency_instructions", "translation_status",
+              "english_keeps_meaning", "confirm_arabic", "loaded_version")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
     def has_add_permission(self, request):
         # One clinic runs one portal: its contact block is on every page.
-        return not Clinic.objects.exists()
+        return not Clinic.objects.exists() and super().has_add_permission(request)
+
+    @admin.display(description=_("Arabic"))
+    def translation_status(self, clinic):
+        return translation_status_html(clinic)
+
+    def save_model(self, request, obj, form, change):
+        revisions.save_clinic(obj, request.user)
+        live = Procedure.objects.filter(live_version__isnull=False).count()
+        site_root = request.build_absolute_uri("/")
+        if live <= REDRAW_ON_SAVE_LIMIT:
+            transaction.on_commit(lambda: handouts.draw_live_pdfs(site_root, obj))
+        else:
+            self.message_user(request, gettext(
+                "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
+                "PDF handouts with them.") % {"site": site_root.rstrip("/")}, messages.WARNING)
+
+
+class StaffProfileInline(PortalAdminMedia, admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fields = ("role_en", "role_ar")
+    verbose_name_plural = _("what patients are told about this person")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = (StaffProfileInline,)
+
+

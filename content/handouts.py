@@ -1,11 +1,12 @@
-"""Print and PDF handouts of a procedure: English, Arabic or both, on A4 or Letter paper.
+"""Print and PDF handouts of a published version: English, Arabic or both, on A4 or Letter.
 
 A handout is the page's content laid out for paper, with the clinic's contact block, review
-dates, a version that matches a printed copy to what was published, the date it was printed, the
-references and a QR code back to the live page in each language. The PDF is rendered on the
-server by WeasyPrint from the same HTML, with fonts read from our own static files; it never
-fetches anything from the network. A PDF is cached until its content, the clinic or the day
-changes.
+dates, the version number and its publication date, the references and a QR code back to the
+live page in each language, carrying the printed version in its address so that a reader of an
+old printout is told the page has changed since. The PDF is drawn by WeasyPrint from the same
+HTML, with fonts read from our own static files; it never fetches anything from the network.
+PDFs are drawn when a version is published (or the clinic changes) and kept in the database, so
+every app server can serve them and no patient waits for one.
 """
 
 import dataclasses
@@ -14,6 +15,7 @@ import functools
 import hashlib
 import io
 import mimetypes
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,64 +23,77 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from content.localized import clinic_texts
-from content.models import Clinic, Procedure
-from content.pages import fetch_parts, procedure_page_context
+from content.localized import clinic_texts, language_direction
+from content.models import Clinic, HandoutFile, Procedure
+from content.pages import PageInfo, page_context
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 BILINGUAL = "bilingual"
+VARIANTS = (*LANGUAGE_CODES, BILINGUAL)
 
 
 @dataclasses.dataclass(frozen=True)
 class Handout:
-    procedure: Procedure
+    document: dict
+    info: PageInfo
     languages: tuple
     paper: str
     site_root: str
     clinic: Clinic | None
-    printed_on: datetime.date = dataclasses.field(default_factory=timezone.localdate)
+    printed_on: datetime.date | None = None  # a stored PDF cannot know when it is printed
 
     @property
     def is_bilingual(self):
         return len(self.languages) > 1
 
     @property
+    def variant(self):
+        return BILINGUAL if self.is_bilingual else self.languages[0]
+
+    @property
     def filename(self):
-        paper = "" if self.paper == "a4" else f"-{self.paper}"
-        return f"{self.procedure.slug}-{'-'.join(self.languages)}{paper}.pdf"
+        return pdf_filename(self.info.slug, self.info.version, self.variant, self.paper)
 
     @property
     def version(self):
-        """What a printed copy carries to be matched to the published content."""
-        return f"{self.procedure.slug} r{self.procedure.revision}"
+        """What a printed copy carries to be matched to the published version."""
+        return f"{self.info.slug} v{self.info.version}"
 
     def live_url(self, language):
-        with translation.override(language):
-            path = reverse("content:procedure", kwargs={"slug": self.procedure.slug})
-        return f"{self.site_root}{path}"
+        """The live page in `language`, with the printed version in the address."""
+        return f"{self.site_root}{self.info.url(language)}?version={self.info.version}"
 
     @property
     def fingerprint(self):
-        """Changes with anything the PDF shows: content, clinic, variant, paper, site, day."""
+        """Changes with anything the handout shows."""
         parts = [
-            str(self.procedure.pk), str(self.procedure.revision), Clinic.version_of(self.clinic),
-            "-".join(self.languages), self.paper, self.printed_on.isoformat(), self.site_root,
-            translation.get_language(),
+            self.info.slug, str(self.info.version), clinic_version(self.clinic),
+            "-".join(self.languages), self.paper, str(self.printed_on), self.site_root,
+            translation.get_language(), str(self.info.review_overdue),
         ]
         return hashlib.sha256(":".join(parts).encode()).hexdigest()
 
 
-def handout_for(procedure, variant, paper, site_root, clinic=None):
+def pdf_filename(slug, version, variant, paper):
+    languages = "-".join(LANGUAGE_CODES) if variant == BILINGUAL else variant
+    paper = "" if paper == "a4" else f"-{paper}"
+    return f"{slug}-v{version}-{languages}{paper}.pdf"
+
+
+def clinic_version(clinic):
+    return f"{clinic.pk}.{clinic.revision}" if clinic else "no-clinic"
+
+
+def handout_for(publication, variant, paper, site_root, clinic, printed_on=None):
     """The handout a URL asks for, or None when the variant or paper is not one we make."""
     if paper not in PAPER_SIZES:
         return None
@@ -88,7 +103,8 @@ def handout_for(procedure, variant, paper, site_root, clinic=None):
         languages = (variant,)
     else:
         return None
-    return Handout(procedure, languages, paper, site_root.rstrip("/"), clinic)
+    return Handout(publication.document, PageInfo.of(publication), languages, paper,
+                   site_root.rstrip("/"), clinic, printed_on)
 
 
 def qr_code_svg(url, label):
@@ -98,19 +114,19 @@ def qr_code_svg(url, label):
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-def _edition(handout, language, parts, clinic):
+def _edition(handout, language):
     """The texts of one language, with every label and fallback resolved in that language."""
     with translation.override(language):
         live_url = handout.live_url(language)
-        info = get_language_info(language)
+        english_page = f"{handout.site_root}{handout.info.url('en')}"
         return {
-            **procedure_page_context(handout.procedure, parts),
+            **page_context(handout.document, handout.info, language),
             "language": language,
-            "dir": "rtl" if info["bidi"] else "ltr",
-            "language_name": info["name_local"],
+            "dir": language_direction(language),
+            "language_name": get_language_info(language)["name_local"],
             "live_url": live_url,
             "qr_svg": qr_code_svg(live_url, _("QR code: open this page online")),
-            "clinic_text": clinic_texts(clinic),
+            "clinic_text": clinic_texts(handout.clinic, language, english_page),
         }
 
 
@@ -129,9 +145,7 @@ def _with_own_marker_ids(edition):
 
 
 def handout_context(handout):
-    clinic = handout.clinic
-    parts = fetch_parts(handout.procedure)  # once: every language shows the same parts
-    editions = [_edition(handout, language, parts, clinic) for language in handout.languages]
+    editions = [_edition(handout, language) for language in handout.languages]
     editions[1:] = [_with_own_marker_ids(edition) for edition in editions[1:]]
     # Each section and question in every language, one after the other, in clinical order; the
     # citation numbers are the same in every language, so one appendix serves them all.
@@ -151,8 +165,8 @@ def handout_context(handout):
     ]
     return {
         "handout": handout,
-        "procedure": handout.procedure,
-        "clinic": clinic,
+        "page": handout.info,
+        "clinic": handout.clinic,
         "editions": editions,
         "sections": sections,
         "questions": questions,
@@ -230,26 +244,66 @@ def _static_files_only_fetcher():
     return StaticFilesOnlyFetcher
 
 
-def render_handout_pdf(handout, request=None):
-    """The PDF bytes, from cache when nothing it shows has changed since it was made."""
+def draw_pdf(handout):
+    """The PDF bytes of a handout, drawn now (one to three seconds)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    key = f"handout-pdf:{handout.fingerprint}"
-    pdf = cache.get(key)
-    if pdf is None:
-        html = render_handout_html(handout, request)
-        fetcher = _static_files_only_fetcher()(StaticFiles(handout.site_root))
-        document = HTML(string=html, base_url=f"{handout.site_root}/", url_fetcher=fetcher)
-        pdf = document.write_pdf(font_config=FontConfiguration())
-        cache.set(key, pdf, _seconds_until_tomorrow())
+    html = render_handout_html(handout)
+    fetcher = _static_files_only_fetcher()(StaticFiles(handout.site_root))
+    document = HTML(string=html, base_url=f"{handout.site_root}/", url_fetcher=fetcher)
+    return document.write_pdf(font_config=FontConfiguration())
+
+
+def stored_pdf(publication_id, variant, paper, site_root, clinic_revision):
+    return HandoutFile.objects.filter(
+        publication_id=publication_id, variant=variant, paper=paper,
+        site_root=site_root.rstrip("/"), clinic_revision=clinic_revision or 0,
+    ).values_list("pdf", flat=True).first()
+
+
+def store_pdf(publication, handout):
+    """Draw and keep a handout's PDF; a file another process stored first is kept instead."""
+    pdf = draw_pdf(handout)
+    try:
+        with transaction.atomic():
+            HandoutFile.objects.create(
+                publication=publication, variant=handout.variant, paper=handout.paper,
+                site_root=handout.site_root,
+                clinic_revision=handout.clinic.revision if handout.clinic else 0, pdf=pdf,
+            )
+    except IntegrityError:
+        pass
     return pdf
 
 
-def _seconds_until_tomorrow():
-    """A PDF carries the date it was printed, so it is good until the day ends, not longer."""
-    now = timezone.localtime()
-    midnight = timezone.make_aware(
-        datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time())
-    )
-    return max(60, int((midnight - now).total_seconds()))
+def draw_missing_pdfs(publication, site_root, clinic):
+    """Every variant and paper of a version's PDF not yet stored for this site and clinic.
+
+    Returns [(handout, seconds)] for what it drew.
+    """
+    drawn = []
+    for variant in VARIANTS:
+        for paper in PAPER_SIZES:
+            if stored_pdf(publication.pk, variant, paper, site_root,
+                          clinic.revision if clinic else 0) is not None:
+                continue
+            # Each edition is drawn in its own language; the bilingual one leads in English.
+            language = variant if variant in LANGUAGE_CODES else LANGUAGE_CODES[0]
+            with translation.override(language):
+                handout = handout_for(publication, variant, paper, site_root, clinic)
+                start = time.perf_counter()
+                store_pdf(publication, handout)
+            drawn.append((handout, time.perf_counter() - start))
+    return drawn
+
+
+def draw_live_pdfs(site_root, clinic=None):
+    """Draw what is missing for every live version: after a clinic change, or a new site."""
+    clinic = clinic or Clinic.current()
+    drawn = []
+    for procedure in Procedure.objects.filter(live_version__isnull=False).select_related(
+        "live_version"
+    ):
+        drawn += draw_missing_pdfs(procedure.live_version, site_root, clinic)
+    return drawn

@@ -10,19 +10,25 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
+from content.localized import text_entry
 from content.models import SOURCE_LANGUAGE, Citation, Clinic, Procedure, Question, Section
+from content.publishing import WorkflowRefused, publish_revision
 from content.rendering import cited_numbers, raw_html_tags
+from content.revisions import latest_revision, record_revision, save_clinic
 
-LANGUAGES = ("en", "ar")
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 SECTION_FILE = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<language>[a-z]{2})\.md$")
 QUESTION_FILE = re.compile(r"^(?P<position>\d{2})-[a-z0-9-]+\.(?P<language>[a-z]{2})\.md$")
 PROCEDURE_KEYS = {"slug", "status", "last_reviewed", "next_review_due", "reviewer_name",
-                  "en", "ar", "citations"}
-PROCEDURE_TEXT_KEYS = {"title", "short_name", "also_known_as", "summary", "reviewer_role"}
+                  "translated_by", "en", "ar", "citations"}
+PROCEDURE_TEXT_KEYS = {"title", "short_name", "also_known_as", "summary"}
+# The reviewer's role is said in each language too, but belongs to the published version.
+PUBLICATION_TEXT_KEYS = {"reviewer_role"}
 CITATION_KEYS = {"number", "kind", "authors", "title", "source", "year", "date", "doi", "url",
                  "accessed"}
 CLINIC_KEYS = {"phone", "en", "ar"}
@@ -42,6 +48,8 @@ class ContentFileError(Exception):
 class ProcedureFiles:
     folder: Path
     fields: dict
+    # status, review dates, reviewer and translator: how the files' content is to be published.
+    publication: dict = field(default_factory=dict)
     sections: dict = field(default_factory=dict)   # kind -> {"heading_en": ..., "body_ar": ...}
     questions: dict = field(default_factory=dict)  # position -> {"question_en": ...}
     citations: list = field(default_factory=list)  # dicts of Citation fields
@@ -109,23 +117,33 @@ def read_procedure_folder(folder):
         raise ContentFileError(
             toml_path, f"status {status!r} is not one of {', '.join(Procedure.Status.values)}"
         )
-    fields = {"slug": slug, "status": status}
+    fields = {"slug": slug}
+    publication = {"status": status}
     for name in ("last_reviewed", "next_review_due"):
-        fields[name] = _check_type(toml_path, data.get(name), datetime.date, name)
-    fields["reviewer_name"] = _check_type(
-        toml_path, data.get("reviewer_name", ""), str, "reviewer_name"
-    )
+        publication[name] = _check_type(toml_path, data.get(name), datetime.date, name)
+    for name in ("reviewer_name", "translated_by"):
+        publication[name] = _check_type(toml_path, data.get(name, ""), str, name).strip()
+    if status == Procedure.Status.PUBLISHED and not (publication["last_reviewed"]
+                                                     and publication["reviewer_name"]):
+        raise ContentFileError(
+            toml_path, "a published procedure needs last_reviewed and reviewer_name: patients "
+            "are told who reviewed it and when")
+    if (publication["last_reviewed"] and publication["next_review_due"]
+            and publication["next_review_due"] < publication["last_reviewed"]):
+        raise ContentFileError(toml_path, "next_review_due is before last_reviewed")
     for language in LANGUAGES:
         texts = data.get(language, {})
-        _check_keys(toml_path, texts, PROCEDURE_TEXT_KEYS, f"[{language}]")
+        _check_keys(toml_path, texts, PROCEDURE_TEXT_KEYS | PUBLICATION_TEXT_KEYS, f"[{language}]")
         for name in PROCEDURE_TEXT_KEYS:
             value = _check_type(toml_path, texts.get(name, ""), str, f"[{language}] {name}")
             fields[f"{name}_{language}"] = value.strip()
+        role = _check_type(toml_path, texts.get("reviewer_role", ""), str, f"[{language}] reviewer_role")
+        publication[f"reviewer_role_{language}"] = role.strip()
     for required in ("title_en", "summary_en"):
         if not fields[required]:
             name = required.removesuffix("_en")
             raise ContentFileError(toml_path, f"[en] {name} is required")
-    procedure = ProcedureFiles(folder=folder, fields=fields)
+    procedure = ProcedureFiles(folder=folder, fields=fields, publication=publication)
 
     numbers = set()
     for index, entry in enumerate(data.get("citations", []), 1):
@@ -236,36 +254,62 @@ def load_procedure(files, update=False):
 def _load_procedure(files, update):
     """Create the procedure from its files, or with `update` bring it in line with them.
 
-    Returns "created", "updated", "unchanged" or "kept" (it exists and update was not asked for:
-    staff edits in the admin are never overwritten by a plain load).
+    What was loaded is recorded as a revision and, when the files say `status = "published"`,
+    published as the next version with the reviewer and dates the files give. Returns
+    "created", "updated", "unchanged" or "kept" (it exists and update was not asked for: staff
+    edits in the admin are never overwritten by a plain load).
     """
     procedure = Procedure.objects.filter(slug=files.fields["slug"]).first()
     if procedure and not update:
         return "kept"
     outcome = "created" if procedure is None else "unchanged"
     procedure = procedure or Procedure()
+    actor = files.publication.get("translated_by", "")
     if _update(procedure, files.fields) or procedure.pk is None:
         _validate(procedure, files.folder / "procedure.toml", "the procedure")
+        procedure.actor = actor
         procedure.save()
-        outcome = "updated" if outcome == "unchanged" else outcome
 
     def sync(model, key, wanted):
-        nonlocal outcome
         existing = {getattr(row, key): row for row in model.objects.filter(procedure=procedure)}
         for value, fields in wanted.items():
             row = existing.pop(value, None) or model(procedure=procedure, **{key: value})
             if _update(row, fields) or row.pk is None:
                 _validate(row, files.folder, f"{model._meta.verbose_name} {value}")
+                row.actor = actor
                 row.save()
-                outcome = "updated" if outcome == "unchanged" else outcome
         for row in existing.values():
             row.delete()
-            outcome = "updated" if outcome == "unchanged" else outcome
 
     sync(Citation, "number", {c["number"]: c for c in files.citations})
     sync(Section, "kind", _with_all_languages(files.sections, ("heading", "body")))
     sync(Question, "position", _with_all_languages(files.questions, ("question", "answer")))
+    revision = record_revision(procedure, note="content files")
+    if revision is not None:
+        outcome = "updated" if outcome == "unchanged" else outcome
+    _publish_as_the_files_say(procedure, files)
     return outcome
+
+
+def _publish_as_the_files_say(procedure, files):
+    wanted = files.publication
+    procedure.refresh_from_db()
+    latest = latest_revision(procedure)
+    if wanted["status"] == Procedure.Status.PUBLISHED:
+        if procedure.live_version_id and procedure.live_version.revision_id == latest.pk:
+            return
+        reviewer = {
+            "name": wanted["reviewer_name"],
+            # The files' English and Arabic roles were written together.
+            "role": text_entry(wanted, "reviewer_role", {"source": wanted["reviewer_role_en"]}),
+        }
+        try:
+            publish_revision(procedure, latest, reviewer, last_reviewed=wanted["last_reviewed"],
+                             next_review_due=wanted["next_review_due"])
+        except WorkflowRefused as refused:
+            raise ContentFileError(files.folder / "procedure.toml", str(refused)) from None
+    elif wanted["status"] == Procedure.Status.IN_REVIEW and procedure.status == Procedure.Status.DRAFT:
+        Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.IN_REVIEW)
 
 
 def _with_all_languages(parts, names):
@@ -307,6 +351,7 @@ def _load_clinic(fields, update):
     clinic = clinic or Clinic()
     if _update(clinic, fields) or clinic.pk is None:
         _validate(clinic, "clinic.toml", "the clinic")
-        clinic.save()
+        clinic.actor = fields.get("translated_by", "")
+        save_clinic(clinic, note="content files")
         outcome = "updated" if outcome == "unchanged" else outcome
     return outcome

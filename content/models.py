@@ -1,19 +1,25 @@
-"""The portal's content and its rules: status, review dates, clinical order, translation state."""
+"""The portal's content and its rules.
+
+Staff edit a working copy (Procedure with its sections, questions and citations; the Clinic).
+Every save of a procedure records a Revision, a snapshot of all its texts in both languages;
+a clinical reviewer publishes a revision as the next numbered Publication (v1, v2, ...), which
+holds the rendered page and is all that patients, handouts and PDFs ever read.
+"""
 
 import functools
-import hashlib
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
-from content.rendering import raw_html_tags, render_markdown
+from content import freshness
+from content.rendering import raw_html_tags
 
 SOURCE_LANGUAGE = "en"
 TRANSLATION_LANGUAGE = "ar"
@@ -31,98 +37,104 @@ def reject_raw_html(text):
 
 @functools.cache
 def _translated_text_fields(model):
-    # Once per model: every row loaded for a page asks (from_db), and the registry does not change
-    # after start-up.
+    # Once per model: the registry does not change after start-up.
     from modeltranslation.translator import translator
 
-    registered = translator.get_options_for_model(model).fields
     # Sorted: the registry's order follows string hashing, which differs between processes, and
-    # the English fingerprint must not.
-    return tuple(sorted(name for name in registered if name not in model.markdown_fields.values()))
+    # snapshots must not.
+    return tuple(sorted(translator.get_options_for_model(model).fields))
+
+
+def localized_name(field, language):
+    from modeltranslation.utils import build_localized_fieldname
+
+    return build_localized_fieldname(field, language)
 
 
 class TranslatedContent(models.Model):
-    """Rendered HTML and translation bookkeeping for a model with English and Arabic text.
+    """A row with English and Arabic texts whose Arabic freshness is tracked field by field.
 
-    `source_digest` fingerprints the English text; `translation_digest` is the fingerprint of the
-    English the Arabic was last written against. When the English changes and the Arabic does
-    not, the two differ and the Arabic is shown as possibly out of date.
+    Before saving, a form may set `actor` (who saves), `meaning_unchanged` (an editor's English
+    edit that needs no new translation) and `confirmed_fields` (fields whose Arabic a translator
+    checked against the changed English). `translation` then records, per field, the English its
+    Arabic was written against (see content.freshness).
     """
 
-    # Markdown source field -> field holding its rendered HTML (both translated).
-    markdown_fields = {}
-
-    source_digest = models.CharField(max_length=64, blank=True, editable=False)
-    translation_digest = models.CharField(max_length=64, blank=True, editable=False)
+    translation = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
+    @classproperty
+    def translated_text_fields(cls):
+        """The fields translation.py registers in English and Arabic."""
+        return _translated_text_fields(cls)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_translation = instance._translation_values()
+        instance._loaded_texts = instance._texts()
         return instance
 
-    @classproperty
-    def translated_text_fields(cls):
-        """The fields translation.py registers, less the rendered HTML derived from them."""
-        return _translated_text_fields(cls)
+    def _texts(self):
+        return {
+            field: tuple(getattr(self, localized_name(field, language), None) or ""
+                         for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE))
+            for field in self.translated_text_fields
+        }
 
-    def _translation_values(self):
-        return tuple(
-            getattr(self, f"{name}_{TRANSLATION_LANGUAGE}", None) or ""
-            for name in self.translated_text_fields
-        )
+    def english(self, field):
+        return getattr(self, localized_name(field, SOURCE_LANGUAGE), None) or ""
 
-    def _source_fingerprint(self):
-        text = "\x1f".join(
-            getattr(self, f"{name}_{SOURCE_LANGUAGE}", None) or ""
-            for name in self.translated_text_fields
-        )
-        return hashlib.sha256(text.encode()).hexdigest()
+    def arabic(self, field):
+        return getattr(self, localized_name(field, TRANSLATION_LANGUAGE), None) or ""
 
-    def anchor_prefix(self):
-        return "text"
+    def field_state(self, field):
+        return freshness.field_state(self.english(field), self.arabic(field),
+                                     self.translation.get(field))
 
-    def render(self):
-        for source, target in self.markdown_fields.items():
-            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
-                text = getattr(self, f"{source}_{language}", None) or ""
-                setattr(self, f"{target}_{language}", render_markdown(text, language, self.anchor_prefix()))
+    def field_states(self):
+        return {field: self.field_state(field) for field in self.translated_text_fields}
 
-    def has_translation(self):
-        return any(self._translation_values())
-
-    @property
-    def translation_may_be_outdated(self):
-        return self.has_translation() and self.translation_digest != self.source_digest
-
-    def confirm_translation(self):
-        """A translator checked the Arabic against the current English and it still holds."""
-        self._translation_confirmed = True
+    def translation_facts(self):
+        return freshness.count_states(self.field_states().values())
 
     def save(self, *args, **kwargs):
-        self.source_digest = self._source_fingerprint()
-        translation_changed = self._translation_values() != getattr(
-            self, "_loaded_translation", None
-        )
-        # A translator who saves new Arabic has written it against the English as it is now.
-        confirmed = getattr(self, "_translation_confirmed", False)
-        if translation_changed or confirmed or not self.translation_digest:
-            self.translation_digest = self.source_digest
-        self._translation_confirmed = False
-        self.render()
+        for field in self.translated_text_fields:
+            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
+                name = localized_name(field, language)
+                value = getattr(self, name, None)
+                if isinstance(value, str):
+                    # Browsers post CRLF; stored text has LF, so untouched text stays untouched.
+                    setattr(self, name, value.replace("\r\n", "\n").replace("\r", "\n"))
+        self._update_translation_records()
         super().save(*args, **kwargs)
-        self._loaded_translation = self._translation_values()
+        self._loaded_texts = self._texts()
+        self.confirmed_fields, self.meaning_unchanged = set(), False
 
-
-class ProcedureQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Procedure.Status.PUBLISHED)
+    def _update_translation_records(self):
+        loaded = getattr(self, "_loaded_texts", None) or {}
+        confirmed = set(getattr(self, "confirmed_fields", ()) or ())
+        actor = getattr(self, "actor", "") or ""
+        records = dict(self.translation or {})
+        for field, after in self._texts().items():
+            before = loaded.get(field, ("", ""))
+            change = freshness.FieldChange(
+                english_changed=freshness.normalise(before[0]) != freshness.normalise(after[0]),
+                arabic_changed=freshness.normalise(before[1]) != freshness.normalise(after[1]),
+                confirmed=field in confirmed,
+            )
+            if change.english_changed or change.arabic_changed or change.confirmed:
+                records[field] = freshness.update_record(
+                    records.get(field), before, after, change,
+                    getattr(self, "meaning_unchanged", False), actor,
+                )
+        self.translation = records
 
 
 class Procedure(TranslatedContent):
+    """The working copy staff edit. Patients never read it: they read its live Publication."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -144,28 +156,34 @@ class Procedure(TranslatedContent):
         help_text=_("One or two plain sentences shown under the title and in link previews."),
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
-    reviewer_name = models.CharField(_("reviewer's name"), max_length=120, blank=True)
-    reviewer_role = models.CharField(_("reviewer's role"), max_length=120, blank=True)
     revision = models.PositiveIntegerField(
-        _("revision"),
-        default=1,
-        editable=False,
-        help_text=_("Goes up with every saved change; printed on handouts."),
+        _("latest revision"), default=0, editable=False,
+        help_text=_("The number of the latest recorded revision of this working copy."),
     )
-    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    live_version = models.OneToOneField(
+        "Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name=_("live version"),
+    )
+    # Counted over the working copy's fields when a revision is recorded, for the list filter.
+    arabic_missing = models.PositiveSmallIntegerField(default=0, editable=False)
+    arabic_outdated = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Who checked the Arabic as a whole, and the Arabic they checked (a digest).
+    arabic_check = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ProcedureQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
+        permissions = [
+            ("edit_english", _("Can write English texts, structure and citations")),
+            ("edit_arabic", _("Can write Arabic texts")),
+            ("publish_procedure", _("Can publish, unpublish and send back for changes")),
+            ("check_translation", _("Can record that a translation was checked")),
+        ]
 
     def __str__(self):
         return self.title_en or self.title or self.slug
@@ -173,55 +191,12 @@ class Procedure(TranslatedContent):
     def get_absolute_url(self):
         return reverse("content:procedure", kwargs={"slug": self.slug})
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.last_reviewed and self.next_review_due and self.next_review_due < self.last_reviewed:
-            errors["next_review_due"] = _("The next review cannot be due before the last review.")
-        if self.status == self.Status.PUBLISHED and not self.last_reviewed:
-            errors["last_reviewed"] = _(
-                "A published page must say when it was last reviewed by a clinician."
-            )
-        if errors:
-            raise ValidationError(errors)
-
     @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def review_overdue(self):
-        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            self.revision = (self.revision or 0) + 1
-        if self.is_published and not self.published_at:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
-    def record_change(self):
-        """A section, question or citation changed: the page's revision and date move on."""
-        Procedure.objects.filter(pk=self.pk).update(
-            revision=F("revision") + 1, updated_at=timezone.now()
-        )
+    def is_live(self):
+        return self.live_version_id is not None
 
 
-class PartOfProcedure:
-    """Saving or deleting a section, question or citation moves its procedure's revision on, so
-    cached pages and handouts of that procedure are replaced and printed copies tell apart."""
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.procedure.record_change()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.procedure.record_change()
-        return result
-
-
-class Section(PartOfProcedure, TranslatedContent):
+class Section(TranslatedContent):
     class Kind(models.TextChoices):
         # Declared in the fixed clinical order in which a page shows them.
         OVERVIEW = "overview", _("Overview")
@@ -247,10 +222,7 @@ class Section(PartOfProcedure, TranslatedContent):
         help_text=_("Leave empty to use the standard heading for this kind of section."),
     )
     body = models.TextField(_("text (Markdown)"), validators=[reject_raw_html])
-    body_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(editable=False, default=0)
-
-    markdown_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["procedure", "position"]
@@ -265,28 +237,22 @@ class Section(PartOfProcedure, TranslatedContent):
     def __str__(self):
         return f"{self.procedure}: {self.get_kind_display()}"
 
-    def anchor_prefix(self):
-        return self.kind
-
-    @property
-    def anchor(self):
-        return self.kind.replace("_", "-")
+    @staticmethod
+    def anchor_for(kind):
+        return kind.replace("_", "-")
 
     def save(self, *args, **kwargs):
         self.position = list(self.Kind.values).index(self.kind)
         super().save(*args, **kwargs)
 
 
-class Question(PartOfProcedure, TranslatedContent):
+class Question(TranslatedContent):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="questions", verbose_name=_("procedure")
     )
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer (Markdown)"), validators=[reject_raw_html])
-    answer_html = models.TextField(editable=False, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    markdown_fields = {"answer": "answer_html"}
 
     class Meta:
         ordering = ["procedure", "position", "pk"]
@@ -296,10 +262,6 @@ class Question(PartOfProcedure, TranslatedContent):
     def __str__(self):
         return self.question_en or self.question
 
-    def anchor_prefix(self):
-        # Known before the first save and unique among a page's questions, unlike the order.
-        return "faq" + hashlib.sha256((self.question_en or "").encode()).hexdigest()[:8]
-
 
 doi_validator = RegexValidator(
     re.compile(r"^10\.\d{4,9}/\S+$"),
@@ -307,7 +269,7 @@ doi_validator = RegexValidator(
 )
 
 
-class Citation(PartOfProcedure, models.Model):
+class Citation(models.Model):
     """A reference in its original language; only the appendix's labels are translated."""
 
     class Kind(models.TextChoices):
@@ -361,7 +323,11 @@ class Citation(PartOfProcedure, models.Model):
 
 
 class Clinic(TranslatedContent):
-    """The deploying clinic: one row, shown on every page and handout."""
+    """The deploying clinic: one row, shown on every page and handout.
+
+    Contact details take effect when saved (a changed phone number must not wait for a clinical
+    review), and every save is recorded as a ClinicRevision.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -374,6 +340,7 @@ class Clinic(TranslatedContent):
             "or go to the nearest emergency department."
         ),
     )
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -387,7 +354,156 @@ class Clinic(TranslatedContent):
     def current(cls):
         return cls.objects.order_by("pk").first()
 
-    @staticmethod
-    def version_of(clinic):
-        """Changes whenever the clinic is edited: part of every cached page's and PDF's key."""
-        return f"{clinic.pk}.{clinic.updated_at.isoformat()}" if clinic else "no-clinic"
+
+class StaffProfile(TranslatedContent):
+    """What patients are told about a member of staff who reviews pages: their clinical role."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    role = models.CharField(
+        _("clinical role"), max_length=120, blank=True,
+        help_text=_("Shown to patients beside your name on pages you review, e.g. "
+                    "\"Consultant liver surgeon\"."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def person_name(user):
+    """How a member of staff is named in history and, for reviewers, to patients."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
+class Revision(models.Model):
+    """A snapshot of a procedure's working copy (every text, both languages) after a save."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: history must still name who saved after their account is removed.
+    created_by_name = models.CharField(max_length=150, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    content = models.JSONField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="revision_numbers_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} r{self.number}"
+
+
+class Publication(models.Model):
+    """A published version: the rendered page of one revision, approved by a clinical reviewer."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField(_("version"))
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="publications")
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_reviewed = models.DateField(_("last reviewed"))
+    next_review_due = models.DateField(_("next review due"))
+    # What the page shows, rendered when published: texts, HTML, freshness, reviewer, citations.
+    document = models.JSONField()
+    # Titles and summaries alone, so the list of procedures never loads whole documents.
+    listing = models.JSONField(default=dict)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="version_numbers_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} v{self.number}"
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due < timezone.localdate()
+
+
+class HandoutFile(models.Model):
+    """A PDF handout of a published version, drawn once and served by every app server."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="handouts")
+    variant = models.CharField(max_length=16)  # a language code, or "bilingual"
+    paper = models.CharField(max_length=8)
+    site_root = models.CharField(max_length=200)  # the QR codes point here
+    clinic_revision = models.PositiveIntegerField(default=0)  # the contact block printed on it
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "variant", "paper", "site_root", "clinic_revision"],
+                name="one_file_per_handout",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.publication} {self.variant} {self.paper}"
+
+
+class WorkflowEvent(models.Model):
+    """Submit, publish, unpublish, send back, restore, translation checked: who, when, why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        SENT_BACK = "sent_back", _("Sent back for changes")
+        RESTORED = "restored", _("Restored an earlier revision")
+        TRANSLATION_CHECKED = "translation_checked", _("Arabic translation checked")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(max_length=150, blank=True)
+    revision_number = models.PositiveIntegerField(null=True, blank=True)
+    version_number = models.PositiveIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["procedure", "-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.user_name or '-'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClinicRevision(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by_name = models.CharField(max_length=150, blank=True)
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["clinic", "-number"]
+
+    def __str__(self):
+        return f"{self.clinic} r{self.number}"

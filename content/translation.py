@@ -2,25 +2,25 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from content.models import Clinic, Procedure, Question, Section
+from content.models import Clinic, Procedure, Question, Section, StaffProfile
 
 
 @register(Procedure)
 class ProcedureTranslation(TranslationOptions):
-    fields = ("title", "short_name", "also_known_as", "summary", "reviewer_role")
+    fields = ("title", "short_name", "also_known_as", "summary")
     # English is the source: a procedure cannot exist without its English title and summary.
     required_languages = {"en": ("title", "summary"), "default": ()}
 
 
 @register(Section)
 class SectionTranslation(TranslationOptions):
-    fields = ("heading", "body", "body_html")
+    fields = ("heading", "body")
     required_languages = {"en": ("body",), "default": ()}
 
 
 @register(Question)
 class QuestionTranslation(TranslationOptions):
-    fields = ("question", "answer", "answer_html")
+    fields = ("question", "answer")
     required_languages = {"en": ("question", "answer"), "default": ()}
 
 
@@ -28,3 +28,8 @@ class QuestionTranslation(TranslationOptions):
 class ClinicTranslation(TranslationOptions):
     fields = ("name", "address", "emergency_instructions")
     required_languages = {"en": ("name",), "default": ()}
+
+
+@register(StaffProfile)
+class StaffProfileTranslation(TranslationOptions):
+    fields = ("role",)

@@ -1,41 +1,110 @@
-"""Thin views: find published content, hand it to a template, reuse the result while it holds."""
+"""Thin views: find the live version, hand it to a template, reuse the result while it holds.
 
+A public page costs one small query when its rendering is cached (which live version, which
+clinic revision) and two more on a miss (the version's document, the clinic). Cache keys name
+the live version, so publishing a new one changes exactly that page's keys.
+"""
+
+import functools
 import hashlib
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from content.handouts import BILINGUAL, handout_for, render_handout_html, render_handout_pdf
-from content.localized import page_language
-from content.models import Clinic, Procedure
-from content.pages import procedure_page_context
-
-
-@require_safe
-def procedure_list(request):
-    procedures = Procedure.objects.published().order_by("title_" + page_language())
-    return render(request, "content/procedure_list.html", {"procedures": procedures})
-
+from content.handouts import (
+    BILINGUAL,
+    PAPER_SIZES,
+    handout_for,
+    pdf_filename,
+    render_handout_html,
+    store_pdf,
+    stored_pdf,
+)
+from content.localized import current_clinic, local_text, page_language
+from content.models import SOURCE_LANGUAGE, Clinic, Procedure, Publication
+from content.pages import PageInfo, page_context, preview_info
+from content.publishing import build_document
+from content.revisions import snapshot
 
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
 
 
-def _page_fingerprint(request, procedure, clinic):
-    """Changes with anything the page shows; the site's address is part of it because the links
-    to share and the Open Graph tags are absolute."""
-    parts = [
-        str(procedure.pk), str(procedure.revision), Clinic.version_of(clinic), page_language(),
-        request.build_absolute_uri("/"),
-    ]
-    return hashlib.sha256(":".join(parts).encode()).hexdigest()
+@require_safe
+def procedure_list(request):
+    live = Procedure.objects.filter(live_version__isnull=False).values(
+        "slug", "live_version__listing"
+    )
+    procedures = []
+    for row in live:
+        info = PageInfo(row["slug"], None, None, None, None)
+        english_url = info.url(SOURCE_LANGUAGE)
+        listing = row["live_version__listing"]
+        procedures.append({
+            "url": info.url(),
+            "title": local_text(listing["title"], english_url=english_url),
+            "summary": local_text(listing["summary"], english_url=english_url),
+        })
+    procedures.sort(key=lambda item: item["title"].value.casefold())
+    return render(request, "content/procedure_list.html", {"procedures": procedures})
+
+
+def _live_or_gone(slug):
+    """The live version's id and facts in one query, or 404 (never published) / 410 (withdrawn)."""
+    row = (
+        Procedure.objects.filter(slug=slug)
+        .values("live_version_id", "live_version__number", "live_version__next_review_due",
+                "live_version__published_at")
+        .annotate(
+            clinic_revision=Subquery(Clinic.objects.order_by("pk").values("revision")[:1]),
+            was_published=Exists(Publication.objects.filter(procedure=OuterRef("pk"))),
+        )
+        .first()
+    )
+    if row is None or (row["live_version_id"] is None and not row["was_published"]):
+        raise Http404(_("There is no page at this address."))
+    if row["live_version_id"] is None:
+        raise Gone(slug)
+    return row
+
+
+class Gone(Exception):
+    """A page that was published and has been withdrawn: answered with 410, not 404."""
+
+
+def answers_gone(view):
+    """Answer a withdrawn page with 410 in the site's design, in the page's language."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Gone:
+            return render(request, "410.html", status=410)
+
+    return wrapper
+
+
+def _printed_version(request, live_number):
+    """The version a printout's QR code carries, when it is older than the live one."""
+    try:
+        printed = int(request.GET.get("version", ""))
+    except ValueError:
+        return None
+    return printed if 1 <= printed < live_number else None
+
+
+def _fingerprint(*parts):
+    return hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
 
 
 def _sharing_context(request):
@@ -49,60 +118,95 @@ def _sharing_context(request):
     }
 
 
+def _public(response, fingerprint, live):
+    response["ETag"] = quote_etag(fingerprint[:32])
+    response["Last-Modified"] = http_date(live["live_version__published_at"].timestamp())
+    # Short, so a new version reaches readers quickly; revalidation is a cheap 304 by ETag.
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _overdue(live):
+    return live["live_version__next_review_due"] < timezone.localdate()
+
+
 @require_safe
+@answers_gone
 def procedure_page(request, slug):
-    procedure = get_object_or_404(Procedure.objects.published(), slug=slug)
-    fingerprint = _page_fingerprint(request, procedure, Clinic.current())
-    # The page is the same for every visitor, so one rendering serves them all until the
-    # procedure or the clinic changes.
+    live = _live_or_gone(slug)
+    printed = _printed_version(request, live["live_version__number"])
+    fingerprint = _fingerprint(
+        "page", live["live_version_id"], live["clinic_revision"], page_language(),
+        request.build_absolute_uri("/"), _overdue(live), printed,
+    )
+    # The page is the same for every visitor, so one rendering serves them all until a new
+    # version is published, the clinic changes or the review falls due.
     cache_key = f"procedure-page:{fingerprint}"
     html = cache.get(cache_key)
     if html is None:
-        context = procedure_page_context(procedure) | _sharing_context(request)
+        publication = Publication.objects.get(pk=live["live_version_id"])
+        context = page_context(publication.document, PageInfo.of(publication))
+        context |= _sharing_context(request) | {"printed_version": printed}
         html = render_to_string("content/procedure_detail.html", context, request)
         cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
-    response = HttpResponse(html)
-    response["ETag"] = quote_etag(fingerprint[:32])
-    response["Last-Modified"] = http_date(procedure.updated_at.timestamp())
-    # Short, so a correction reaches readers quickly; revalidation is a cheap 304 by ETag.
-    response["Cache-Control"] = "public, max-age=60"
-    return response
+    return _public(HttpResponse(html), fingerprint, live)
 
 
 @never_cache
 @staff_member_required
 @require_safe
 def procedure_preview(request, slug):
+    """The working copy as it would be published: rendered now, for staff only."""
     procedure = get_object_or_404(Procedure, slug=slug)
-    context = procedure_page_context(procedure) | _sharing_context(request) | {"is_preview": True}
+    document = build_document(snapshot(procedure))
+    context = page_context(document, preview_info(procedure)) | _sharing_context(request)
     return render(request, "content/procedure_detail.html", context)
 
 
-def _handout_or_404(request, slug, variant):
-    procedure = get_object_or_404(Procedure.objects.published(), slug=slug)
+def _handout_request(request, slug, bilingual):
+    live = _live_or_gone(slug)
     paper = request.GET.get("paper", "a4")
-    handout = handout_for(
-        procedure, variant, paper, request.build_absolute_uri("/"), Clinic.current()
-    )
-    if handout is None:
+    if paper not in PAPER_SIZES:
         raise Http404(_("There is no handout on paper size %(paper)s.") % {"paper": paper[:20]})
-    return handout
+    return live, paper, BILINGUAL if bilingual else page_language()
 
 
 @require_safe
+@answers_gone
 def handout_page(request, slug, bilingual=False):
     """The handout as a web page: what the PDF shows, for the browser's own printing."""
-    handout = _handout_or_404(request, slug, BILINGUAL if bilingual else page_language())
-    response = HttpResponse(render_handout_html(handout, request))
-    response["Cache-Control"] = "public, max-age=60"
-    return response
+    live, paper, variant = _handout_request(request, slug, bilingual)
+    today = timezone.localdate()
+    fingerprint = _fingerprint(
+        "handout", live["live_version_id"], live["clinic_revision"], page_language(), variant,
+        paper, request.build_absolute_uri("/"), today,
+    )
+    cache_key = f"handout-page:{fingerprint}"
+    html = cache.get(cache_key)
+    if html is None:
+        publication = Publication.objects.get(pk=live["live_version_id"])
+        handout = handout_for(publication, variant, paper, request.build_absolute_uri("/"),
+                              current_clinic(request), printed_on=today)
+        html = render_handout_html(handout, request)
+        cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
+    return _public(HttpResponse(html), fingerprint, live)
 
 
 @require_safe
+@answers_gone
 def handout_pdf(request, slug, bilingual=False):
-    handout = _handout_or_404(request, slug, BILINGUAL if bilingual else page_language())
-    response = HttpResponse(render_handout_pdf(handout, request), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{handout.filename}"'
-    response["ETag"] = quote_etag(handout.fingerprint[:32])
-    response["Cache-Control"] = "public, max-age=60"
-    return response
+    live, paper, variant = _handout_request(request, slug, bilingual)
+    site_root = request.build_absolute_uri("/").rstrip("/")
+    pdf = stored_pdf(live["live_version_id"], variant, paper, site_root, live["clinic_revision"])
+    if pdf is None:
+        # Only when no PDF was drawn for this site and clinic yet (publishing and warm_handouts
+        # draw them): draw it now, once, for everyone after.
+        publication = Publication.objects.get(pk=live["live_version_id"])
+        handout = handout_for(publication, variant, paper, site_root, current_clinic(request))
+        pdf = store_pdf(publication, handout)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    filename = pdf_filename(slug, live["live_version__number"], variant, paper)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    fingerprint = _fingerprint("pdf", live["live_version_id"], variant, paper, site_root,
+                               live["clinic_revision"])
+    return _public(response, fingerprint, live)

@@ -1,26 +1,53 @@
-"""Small functions that build test data; each returns saved objects with sensible defaults."""
+"""Small functions that build test data; each returns saved objects with sensible defaults.
+
+A procedure built here is a working copy, invisible to patients until `publish` makes its
+current state the next live version, as a clinical reviewer would.
+"""
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from content.models import Citation, Clinic, Procedure, Question, Section
+from content.localized import text_entry
+from content.models import Citation, Clinic, Procedure, Question, Section, StaffProfile
+from content.publishing import publish_revision
+from content.revisions import latest_revision, record_revision, save_clinic
 
 DEMO_SLUG = "hai-pump-chemotherapy"
+REVIEWER = {
+    "name": "Dr Test",
+    "role": text_entry({"role_en": "Surgeon", "role_ar": "جرّاح"}, "role", {"source": "Surgeon"}),
+}
 
 
-def make_procedure(slug="test-procedure", status=Procedure.Status.PUBLISHED, **fields):
+def make_procedure(slug="test-procedure", **fields):
     values = {
         "title_en": "Test procedure",
         "title_ar": "إجراء تجريبي",
         "summary_en": "A short summary for patients.",
         "summary_ar": "ملخص قصير للمرضى.",
-        "last_reviewed": datetime.date(2026, 1, 15),
-        "next_review_due": datetime.date(2027, 1, 15),
-        "reviewer_name": "Dr Test",
     }
     values.update(fields)
-    return Procedure.objects.create(slug=slug, status=status, **values)
+    return Procedure.objects.create(slug=slug, **values)
+
+
+def publish(procedure, reviewer=REVIEWER, last_reviewed=datetime.date(2026, 1, 15),
+            next_review_due=datetime.date(2027, 1, 15), **kwargs):
+    """Record the working copy as a revision and publish it, as a clinical reviewer would."""
+    record_revision(procedure)
+    procedure.refresh_from_db()
+    return publish_revision(procedure, latest_revision(procedure), reviewer,
+                            last_reviewed=last_reviewed, next_review_due=next_review_due, **kwargs)
+
+
+def make_published_procedure(slug="test-procedure", **fields):
+    """A live procedure with an overview, in both languages."""
+    procedure = make_procedure(slug, **fields)
+    add_section(procedure, "overview")
+    publish(procedure)
+    return procedure
 
 
 def add_section(procedure, kind, body_en="English text.", body_ar="نص عربي.", **fields):
@@ -49,7 +76,22 @@ def make_clinic(**fields):
               "emergency_instructions_en": "Call your local emergency number.",
               "emergency_instructions_ar": "اتصل برقم الطوارئ المحلي."}
     values.update(fields)
-    return Clinic.objects.create(**values)
+    return save_clinic(Clinic(**values))
+
+
+def make_staff(username, group=None, superuser=False, role_en="", role_ar="", **fields):
+    """A staff account in one of the role groups, named as patients would see it."""
+    users = get_user_model()
+    if superuser:
+        user = users.objects.create_superuser(username, password="a-long-password-1", **fields)
+    else:
+        user = users.objects.create_user(username, password="a-long-password-1", is_staff=True,
+                                         **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if role_en:
+        StaffProfile.objects.create(user=user, role_en=role_en, role_ar=role_ar)
+    return user
 
 
 def load_demo_content():

@@ -8,9 +8,16 @@ import segno
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from content.handouts import Handout, StaticFiles, handout_for, qr_code_svg
-from content.models import Procedure
-from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure
+from content.handouts import StaticFiles, handout_for, pdf_filename, qr_code_svg
+from content.models import Procedure, Publication
+from tests.builders import (
+    DEMO_SLUG,
+    add_citation,
+    add_section,
+    make_clinic,
+    make_procedure,
+    publish,
+)
 from tests.pdf_inspection import font_names, page_count, page_sizes
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +28,10 @@ HANDOUTS = {
     "bilingual": f"/en/procedures/{DEMO_SLUG}/handout/bilingual/",
 }
 PDFS = {
-    "en": (f"/en/procedures/{DEMO_SLUG}/handout.pdf", "hai-pump-chemotherapy-en.pdf"),
-    "ar": (f"/ar/procedures/{DEMO_SLUG}/handout.pdf", "hai-pump-chemotherapy-ar.pdf"),
+    "en": (f"/en/procedures/{DEMO_SLUG}/handout.pdf", "hai-pump-chemotherapy-v1-en.pdf"),
+    "ar": (f"/ar/procedures/{DEMO_SLUG}/handout.pdf", "hai-pump-chemotherapy-v1-ar.pdf"),
     "bilingual": (f"/ar/procedures/{DEMO_SLUG}/handout/bilingual.pdf",
-                  "hai-pump-chemotherapy-en-ar.pdf"),
+                  "hai-pump-chemotherapy-v1-en-ar.pdf"),
 }
 
 
@@ -39,7 +46,8 @@ def test_a_handout_carries_clinic_dates_version_qr_code_and_citations(
     assert '<span class="handout-clinic__phone" dir="ltr">\u2066+1 555 0100\u2069</span>' in html
     assert "handout-emergency" in html
     assert '<time datetime="2026-11-23">' in html and '<time datetime="2027-11-23">' in html
-    assert f"\u2066{DEMO_SLUG} r{demo_procedure.revision}\u2069" in html
+    assert f"\u2066{DEMO_SLUG} v1\u2069" in html
+    assert "Version 1, published" in html or "الإصدار 1، نُشر" in html
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html.split("handout-version-id")[1])
     assert html.count('class="qr-code"') == (2 if variant == "bilingual" else 1)
     assert re.findall(r'<li id="cite-(\d+)"', html) == [str(n) for n in range(1, 12)]
@@ -50,7 +58,7 @@ def test_the_bilingual_handout_gives_each_section_in_both_languages_in_order(cli
     html = client.get(HANDOUTS["bilingual"]).content.decode()
     overview = html.split('id="overview"')[1].split("</section>")[0]
     assert overview.index('lang="en" dir="ltr"') < overview.index('lang="ar" dir="rtl"')
-    assert demo_procedure.sections.get(kind="overview").body_html_ar[:40] in overview
+    assert demo_procedure.sections.get(kind="overview").body_ar[:30] in overview
     # Both languages cite the same numbers; their marker anchors stay unique.
     ids = re.findall(r'id="([^"]+)"', html)
     assert len(ids) == len(set(ids))
@@ -60,7 +68,7 @@ def test_the_bilingual_handout_gives_each_section_in_both_languages_in_order(cli
 def test_each_language_edition_gets_a_qr_code_to_its_own_live_page(client, demo_procedure):
     html = client.get(HANDOUTS["bilingual"]).content.decode()
     for language in ("en", "ar"):
-        live_url = f"http://testserver/{language}/procedures/{DEMO_SLUG}/"
+        live_url = f"http://testserver/{language}/procedures/{DEMO_SLUG}/?version=1"
         # The code drawn is the one that encodes exactly this address (segno is deterministic).
         expected = segno.make(live_url, error="m", micro=False).svg_inline(scale=3, border=2)
         drawn = re.findall(r'<path[^>]* d="([^"]+)"', html)
@@ -77,6 +85,7 @@ def test_the_qr_code_encodes_the_live_page_address():
 def test_a_handout_for_a_procedure_with_missing_arabic_marks_the_fallback(client):
     procedure = make_procedure()
     add_section(procedure, "overview", body_en="English only for now.", body_ar="")
+    publish(procedure)
     html = client.get(f"/ar/procedures/{procedure.slug}/handout/").content.decode()
     assert "notice--untranslated" in html
     assert '<div class="prose" lang="en" dir="ltr"><p>English only for now.</p></div>' in html
@@ -123,22 +132,26 @@ def test_the_pdf_is_valid_has_several_pages_embeds_the_fonts_and_is_named_well(
 
 def test_a_letter_pdf_says_so_in_its_name(client, demo_procedure):
     response = client.get(PDFS["en"][0], {"paper": "letter"})
-    assert response["Content-Disposition"] == 'attachment; filename="hai-pump-chemotherapy-en-letter.pdf"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="hai-pump-chemotherapy-v1-en-letter.pdf"')
 
 
-def test_the_pdf_is_cached_until_the_procedure_changes(client, demo_procedure):
+def test_the_pdf_is_kept_and_served_until_a_new_version_is_published(client, demo_procedure):
     url = PDFS["en"][0]
     first = client.get(url)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
     assert again.content == first.content
-    assert len(queries) <= 3  # the procedure and the clinic, no rendering
+    assert len(queries) <= 2  # which version, and its stored file: no drawing
     section = demo_procedure.sections.get(kind="overview")
     section.body_en = "A corrected overview for the next printing."
     section.save()
+    assert client.get(url).content == first.content  # a saved draft changes no handout
+    publish(demo_procedure)
     changed = client.get(url)
     assert changed.content != first.content
     assert changed["ETag"] != first["ETag"]
+    assert "-v2-en.pdf" in changed["Content-Disposition"]
 
 
 def test_a_clinic_edit_also_invalidates_the_cached_pdf(client, demo_procedure):
@@ -146,9 +159,11 @@ def test_a_clinic_edit_also_invalidates_the_cached_pdf(client, demo_procedure):
 
     url = PDFS["en"][0]
     first = client.get(url)
+    from content.revisions import save_clinic
+
     clinic = Clinic.current()
     clinic.phone = "+1 555 0199"
-    clinic.save()
+    save_clinic(clinic)
     assert client.get(url)["ETag"] != first["ETag"]
 
 
@@ -161,13 +176,17 @@ def test_handouts_read_only_this_sites_static_files_from_disk():
     assert files.path_for("http://testserver/static/../settings.py") is None
 
 
-def test_handout_filenames_and_versions():
-    procedure = Procedure(slug="x-ray", revision=7)
-    handout = Handout(procedure, ("en", "ar"), "letter", "http://t", None, datetime.date(2026, 1, 2))
-    assert handout.filename == "x-ray-en-ar-letter.pdf"
-    assert handout.version == "x-ray r7"
-    assert handout_for(procedure, "fr", "a4", "http://t") is None
-    assert handout_for(procedure, "bilingual", "a4", "http://t/").languages == ("en", "ar")
+def test_handout_filenames_and_versions_name_the_published_version():
+    publication = Publication(number=7, document={"slug": "x-ray"}, published_at=None,
+                              last_reviewed=datetime.date(2026, 1, 2),
+                              next_review_due=datetime.date(2027, 1, 2))
+    handout = handout_for(publication, "bilingual", "letter", "http://t/", None)
+    assert handout.languages == ("en", "ar")
+    assert handout.filename == "x-ray-v7-en-ar-letter.pdf" == pdf_filename("x-ray", 7, "bilingual",
+                                                                           "letter")
+    assert handout.version == "x-ray v7"
+    assert handout.live_url("ar") == "http://t/ar/procedures/x-ray/?version=7"
+    assert handout_for(publication, "fr", "a4", "http://t", None) is None
 
 
 def test_every_page_serves_the_print_stylesheet(client, demo_procedure):
@@ -214,6 +233,7 @@ def test_a_handout_with_citations_from_another_procedure_number_still_renders(cl
     add_section(procedure, "overview", body_en="See [^2].", body_ar="انظر [^2].")
     add_citation(procedure, number=2)
     make_clinic()
+    publish(procedure)
     html = client.get(f"/en/procedures/{procedure.slug}/handout/bilingual/").content.decode()
     assert '<li id="cite-2" value="2">' in html
 
@@ -222,12 +242,12 @@ def test_warm_handouts_fills_the_cache_that_requests_then_use(client, demo_proce
     from django.core.management import call_command
 
     call_command("warm_handouts", "--site", "HTTP://TestServer:80/")
-    assert "8 handout(s) cached" in capsys.readouterr().out
+    assert "6 handout(s) drawn" in capsys.readouterr().out
     for url in (PDFS["bilingual"][0], PDFS["ar"][0], PDFS["en"][0] + "?paper=letter"):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200 and page_count(response.content) > 1
-        assert len(queries) <= 3, url  # served from the cache: no rendering queries
+        assert len(queries) <= 2, url  # the stored file: no drawing
 
 
 def test_warm_handouts_refuses_an_address_that_is_not_a_site(demo_procedure):

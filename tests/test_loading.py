@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from content.models import Citation, Clinic, Procedure, Question, Section
+from content.models import Citation, Clinic, Procedure, Publication, Question, Revision, Section
 from tests.builders import DEMO_SLUG
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def load(*args):
 def snapshot():
     return [
         list(model.objects.order_by("pk").values())
-        for model in (Procedure, Section, Question, Citation, Clinic)
+        for model in (Procedure, Section, Question, Citation, Clinic, Revision, Publication)
     ]
 
 
@@ -44,7 +44,9 @@ def test_loading_the_demo_twice_changes_nothing():
 def test_the_demo_holds_every_section_kind_eleven_citations_and_both_languages():
     load()
     procedure = Procedure.objects.get(slug=DEMO_SLUG)
-    assert procedure.is_published
+    assert procedure.is_live and procedure.live_version.number == 1
+    assert procedure.live_version.document["reviewer"]["name"] == "Portal editorial team"
+    assert procedure.status == Procedure.Status.PUBLISHED
     assert sorted(procedure.sections.values_list("kind", flat=True)) == sorted(Section.Kind.values)
     assert procedure.citations.count() == 11
     for section in procedure.sections.all():
@@ -70,8 +72,14 @@ def test_update_brings_the_database_in_line_with_the_files(demo_copy):
     overview.write_text("A new overview.\n", encoding="utf-8")
     load(str(demo_copy), "--update")
     procedure = Procedure.objects.get(slug=DEMO_SLUG)
-    assert procedure.sections.get(kind="overview").body_html_en == "<p>A new overview.</p>"
     assert not procedure.sections.get(kind="travel").body_ar
+    # The files say "published": what they now hold is the next version.
+    live = procedure.live_version
+    assert live.number == 2
+    sections = {s["kind"]: s for s in live.document["sections"]}
+    assert sections["overview"]["body"]["en"] == "<p>A new overview.</p>"
+    assert sections["overview"]["body"]["state"] == "outdated"
+    assert sections["travel"]["body"]["state"] == "missing"
 
 
 @pytest.mark.parametrize(
@@ -151,11 +159,15 @@ def test_a_folder_without_content_is_reported(tmp_path):
 
 def test_render_content_refreshes_stale_html_and_then_has_nothing_left_to_do(capsys):
     load()
-    section = Section.objects.get(procedure__slug=DEMO_SLUG, kind="overview")
-    Section.objects.filter(pk=section.pk).update(body_html_en="<p>rendered by an old pipeline</p>")
+    live = Procedure.objects.get(slug=DEMO_SLUG).live_version
+    fresh = live.document["sections"][0]["body"]["en"]
+    live.document["sections"][0]["body"]["en"] = "<p>rendered by an old pipeline</p>"
+    live.save()
     call_command("render_content")
     call_command("render_content")
     assert capsys.readouterr().out.splitlines() == [
-        "re-rendered: 1 text(s) changed", "re-rendered: 0 text(s) changed"
+        "re-rendered: 1 live version(s) changed", "re-rendered: 0 live version(s) changed"
     ]
-    assert Section.objects.get(pk=section.pk).body_html_en == section.body_html_en
+    live.refresh_from_db()
+    assert live.document["sections"][0]["body"]["en"] == fresh
+    assert live.number == 1 and Publication.objects.count() == 1

@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
+from content import freshness
 from content.models import Procedure, Section
-from tests.builders import add_citation, add_question, add_section, make_procedure
+from content.revisions import record_revision
+from tests.builders import add_citation, add_section, make_procedure, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +20,9 @@ def test_translated_fields_exist_in_english_and_arabic():
         assert procedure.title == "مضخة"
     with translation.override("en"):
         assert procedure.title == "Pump"
-    section = add_section(procedure, "overview", body_en="Hello", body_ar="مرحبا")
-    assert {"body_en", "body_ar", "body_html_en", "body_html_ar"} <= {
+    assert {"body_en", "body_ar", "heading_en", "heading_ar"} <= {
         f.name for f in Section._meta.get_fields()
     }
-    assert section.body_html_ar == "<p>مرحبا</p>"
-
-
-def test_markdown_is_rendered_when_saved_in_both_languages():
-    section = add_section(make_procedure(), "risks", body_en="- Bleeding", body_ar="- نزيف")
-    section.refresh_from_db()
-    assert section.body_html_en == "<ul>\n<li>Bleeding</li>\n</ul>"
-    assert "<li>نزيف</li>" in section.body_html_ar
 
 
 def test_sections_come_back_in_clinical_order_whatever_the_order_they_were_added():
@@ -48,25 +41,13 @@ def test_a_procedure_has_at_most_one_section_of_each_kind():
         Section(procedure=procedure, kind="overview", body_en="Again").validate_constraints()
 
 
-def test_next_review_cannot_be_due_before_the_last_review():
-    procedure = make_procedure(
-        last_reviewed=datetime.date(2026, 5, 1), next_review_due=datetime.date(2026, 4, 1)
-    )
-    with pytest.raises(ValidationError) as error:
-        procedure.full_clean()
-    assert "next_review_due" in error.value.message_dict
-
-
-def test_a_published_procedure_must_have_a_review_date():
-    procedure = make_procedure(last_reviewed=None)
-    with pytest.raises(ValidationError) as error:
-        procedure.full_clean()
-    assert "last_reviewed" in error.value.message_dict
-
-
 def test_review_is_overdue_once_its_due_date_has_passed():
-    assert make_procedure(slug="old", next_review_due=datetime.date(2020, 1, 1)).review_overdue
-    assert not make_procedure(slug="new", next_review_due=datetime.date(2999, 1, 1)).review_overdue
+    procedure = make_procedure()
+    add_section(procedure, "overview")
+    live = publish(procedure, next_review_due=timezone.localdate() - datetime.timedelta(days=1))
+    assert live.review_overdue
+    live.next_review_due = timezone.localdate()
+    assert not live.review_overdue
 
 
 def test_markdown_fields_reject_raw_html_with_a_message_naming_the_tags():
@@ -76,46 +57,87 @@ def test_markdown_fields_reject_raw_html_with_a_message_naming_the_tags():
     assert "<b>" in str(error.value.message_dict["body_en"])
 
 
-def test_only_published_procedures_are_public():
-    make_procedure(slug="draft", status=Procedure.Status.DRAFT)
-    make_procedure(slug="review", status=Procedure.Status.IN_REVIEW)
-    make_procedure(slug="live")
-    assert [p.slug for p in Procedure.objects.published()] == ["live"]
-
-
-def test_editing_english_only_marks_the_arabic_as_possibly_out_of_date():
-    section = add_section(make_procedure(), "overview", body_en="Old", body_ar="قديم")
-    assert not section.translation_may_be_outdated
+def test_an_english_edit_flags_only_the_arabic_of_that_field():
+    section = add_section(make_procedure(), "overview", body_en="Old", body_ar="قديم",
+                          heading_en="Heading", heading_ar="عنوان")
+    assert section.field_states() == {"body": freshness.CURRENT, "heading": freshness.CURRENT}
     section = Section.objects.get(pk=section.pk)
-    section.body_en = "New English"
+    section.heading_en = "A new heading"
     section.save()
-    assert section.translation_may_be_outdated
+    assert section.field_states() == {"body": freshness.CURRENT, "heading": freshness.OUTDATED}
+    assert section.translation["heading"]["source_changed_at"]
+
+
+def test_a_crlf_or_trailing_space_difference_is_no_change_at_all():
+    section = add_section(make_procedure(), "overview", body_en="One\nTwo", body_ar="واحد\nاثنان")
     section = Section.objects.get(pk=section.pk)
-    section.body_ar = "نص جديد"
+    section.body_en = "One  \r\nTwo\r\n"
+    section.body_ar = "واحد\r\nاثنان"
     section.save()
-    assert not Section.objects.get(pk=section.pk).translation_may_be_outdated
+    assert section.field_state("body") == freshness.CURRENT
+    # Nor does it clear a flag that is up.
+    section = Section.objects.get(pk=section.pk)
+    section.body_en = "One\nTwo, changed"
+    section.save()
+    section = Section.objects.get(pk=section.pk)
+    section.body_ar = "واحد\r\nاثنان"
+    section.save()
+    assert section.field_state("body") == freshness.OUTDATED
 
 
-def test_a_missing_translation_is_not_reported_as_out_of_date():
+def test_rewriting_the_arabic_of_one_field_clears_only_that_fields_flag():
+    procedure = make_procedure()
+    procedure = Procedure.objects.get(pk=procedure.pk)
+    procedure.title_en, procedure.summary_en = "New title", "New summary."
+    procedure.save()
+    procedure = Procedure.objects.get(pk=procedure.pk)
+    procedure.title_ar = "عنوان جديد"
+    procedure.actor = "Translator Name"
+    procedure.save()
+    assert procedure.field_state("title") == freshness.CURRENT
+    assert procedure.field_state("summary") == freshness.OUTDATED
+    assert procedure.translation["title"]["by"] == "Translator Name"
+
+
+def test_an_edit_marked_as_keeping_the_meaning_leaves_the_arabic_current():
+    section = add_section(make_procedure(), "overview", body_en="Teh pump", body_ar="المضخة")
+    section = Section.objects.get(pk=section.pk)
+    section.body_en = "The pump"
+    section.meaning_unchanged = True
+    section.save()
+    assert section.field_state("body") == freshness.CURRENT
+
+
+def test_a_translator_can_confirm_one_field_against_the_changed_english():
+    section = add_section(make_procedure(), "overview", heading_en="H", heading_ar="ع")
+    section = Section.objects.get(pk=section.pk)
+    section.body_en, section.heading_en = "Changed body.", "Changed heading"
+    section.save()
+    section = Section.objects.get(pk=section.pk)
+    section.confirmed_fields = {"body"}
+    section.save()
+    assert section.field_states() == {"body": freshness.CURRENT, "heading": freshness.OUTDATED}
+
+
+def test_a_missing_translation_is_missing_not_out_of_date():
     section = add_section(make_procedure(), "overview", body_en="Only English", body_ar="")
     section.body_en = "Changed"
     section.save()
-    assert not section.has_translation()
-    assert not section.translation_may_be_outdated
+    assert section.field_state("body") == freshness.MISSING
 
 
-def test_changing_a_section_question_or_citation_moves_the_procedure_revision_on():
+def test_every_recorded_change_is_a_new_revision_and_no_change_is_none():
     procedure = make_procedure()
-    revisions = [procedure.revision]
-    section = add_section(procedure, "overview")
-    revisions.append(Procedure.objects.get(pk=procedure.pk).revision)
-    add_question(procedure)
-    revisions.append(Procedure.objects.get(pk=procedure.pk).revision)
+    first = record_revision(procedure)
+    assert first.number == 1 and record_revision(procedure) is None
+    add_section(procedure, "overview")
+    second = record_revision(procedure)
     add_citation(procedure)
-    revisions.append(Procedure.objects.get(pk=procedure.pk).revision)
-    section.delete()
-    revisions.append(Procedure.objects.get(pk=procedure.pk).revision)
-    assert revisions == sorted(set(revisions)), revisions
+    third = record_revision(procedure)
+    assert (second.number, third.number) == (2, 3)
+    assert [s["kind"] for s in third.content["sections"]] == ["overview"]
+    assert third.content["citations"][0]["doi"] == "10.1000/test.1"
+    assert Procedure.objects.get(pk=procedure.pk).revision == 3
 
 
 def test_citation_reference_text_ends_each_part_once_and_links_the_doi():
@@ -133,18 +155,18 @@ def test_a_doi_must_look_like_one():
     assert "doi" in error.value.message_dict
 
 
-def test_the_english_fingerprint_does_not_depend_on_the_process(tmp_path):
-    """Hash seeds differ between processes; a fingerprint that followed them would flag every
-    translation as out of date after a restart."""
+def test_the_snapshot_field_order_does_not_depend_on_the_process(tmp_path):
+    """Hash seeds differ between processes and modeltranslation keeps its fields in a set; a
+    snapshot that followed them would record a new revision for every unchanged save after a
+    restart."""
     import os
     import subprocess
     import sys
 
     code = (
         "import django; django.setup();"
-        "from content.models import Section;"
-        "s = Section(heading_en='H', body_en='B');"
-        "print(s._source_fingerprint())"
+        "from content.models import Clinic, Procedure;"
+        "print(Procedure.translated_text_fields, Clinic.translated_text_fields)"
     )
     outputs = set()
     for seed in ("1", "2", "3"):

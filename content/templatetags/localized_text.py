@@ -1,14 +1,23 @@
 from django import template
 
-from content.localized import localized as localized_text
-
 register = template.Library()
 
+# Elements a text sits inside a sentence in: their notices are inline, after the text.
+INLINE_TAGS = {"span", "strong", "em", "a", "dd"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4"}
 
-@register.filter
-def localized(obj, field):
-    """`{{ procedure|localized:"title" }}`: the text in the page's language, fallback marked."""
-    return localized_text(obj, field)
+
+@register.inclusion_tag("includes/translated_text.html")
+def translated(text, tag="div", css_class="", href="", element_id=""):
+    """`{% translated title "h1" %}`: a translated text in its element, with its notices.
+
+    The one way a translated text reaches a page or handout, so none can skip the `lang`/`dir`
+    of a fallback or the notice of a missing or out-of-date translation. Headings come before
+    their notice; blocks after it; inline texts take a short notice after themselves.
+    """
+    placement = "inline" if tag in INLINE_TAGS else "after" if tag in HEADING_TAGS else "before"
+    return {"text": text, "tag": tag, "css_class": css_class, "href": href, "element_id": element_id,
+            "placement": placement}
 
 
 @register.filter

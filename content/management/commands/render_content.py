@@ -1,30 +1,32 @@
-"""Re-render every stored text after the rendering pipeline changed (e.g. on upgrade)."""
+"""Re-render the live versions' pages after the rendering pipeline changed (e.g. on upgrade)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 
-from content.models import Clinic, Procedure, Question, Section
+from content.models import Publication
+from content.publishing import build_document
 
 
 class Command(BaseCommand):
     help = (
-        "Render all Markdown again with the current pipeline and save the rows whose HTML "
-        "changed. Pages and handouts of changed procedures get a new revision. Safe to repeat."
+        "Render every live version again from its own revision with the current pipeline and "
+        "store the pages whose HTML changed. The texts, version numbers and reviews stay as "
+        "published; only their rendering is renewed. Safe to repeat."
     )
 
     @transaction.atomic
     def handle(self, **options):
         changed = 0
-        for model in (Procedure, Section, Question, Clinic):
-            for row in model.objects.all():
-                html_fields = [
-                    f"{target}_{language}"
-                    for target in row.markdown_fields.values()
-                    for language in ("en", "ar")
-                ]
-                before = [getattr(row, name) for name in html_fields]
-                row.render()
-                if [getattr(row, name) for name in html_fields] != before:
-                    row.save()
-                    changed += 1
-        self.stdout.write(f"re-rendered: {changed} text(s) changed")
+        live = Publication.objects.filter(procedure__live_version=F("pk")).select_related("revision")
+        for publication in live:
+            fresh = build_document(publication.revision.content)
+            document = publication.document | {
+                key: fresh[key] for key in ("sections", "questions", "texts")
+            }
+            if document != publication.document:
+                publication.document = document
+                publication.save(update_fields=["document"])
+                changed += 1
+        self.stdout.write(f"re-rendered: {changed} live version(s) changed")
+

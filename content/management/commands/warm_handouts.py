@@ -1,22 +1,20 @@
-"""Render every published procedure's PDF handouts into the cache before anyone asks.
+"""Draw every live version's PDF handouts that are not stored yet for a site and clinic.
 
-A cold PDF takes WeasyPrint one to two seconds; a cached one a few milliseconds. Run this after
-publishing and once a day shortly after midnight (the printed-on date is part of each PDF), with
-the cache shared by the web processes (REDIS_URL), so patients and staff get cached PDFs.
+Publishing draws a version's PDFs for the address the reviewer used. Run this after changing the
+clinic's details, or to serve another address (QR codes point to the site they were drawn for),
+so no patient waits while a PDF is drawn.
 """
 
 import time
 from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
-from content.handouts import BILINGUAL, LANGUAGE_CODES, PAPER_SIZES, handout_for, render_handout_pdf
-from content.models import Clinic, Procedure
+from content.handouts import draw_live_pdfs
 
 
 class Command(BaseCommand):
-    help = "Pre-render the PDF handouts of all published procedures into the cache."
+    help = "Draw and store the PDF handouts of every live version that are missing for a site."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -33,19 +31,9 @@ class Command(BaseCommand):
         default_port = {"http": 80, "https": 443}[parts.scheme]
         host = parts.hostname + (f":{parts.port}" if parts.port not in (None, default_port) else "")
         site_root = f"{parts.scheme}://{host}"
-        clinic = Clinic.current()
-        count, start = 0, time.perf_counter()
-        for procedure in Procedure.objects.published():
-            # The page's language frames a handout: single-language ones in their own language,
-            # bilingual ones in each, as /en/... and /ar/... ask for them.
-            for language in LANGUAGE_CODES:
-                with translation.override(language):
-                    for variant in (language, BILINGUAL):
-                        for paper in PAPER_SIZES:
-                            handout = handout_for(procedure, variant, paper, site_root, clinic)
-                            render_handout_pdf(handout)
-                            count += 1
+        start = time.perf_counter()
+        drawn = draw_live_pdfs(site_root)
         if verbosity:
             self.stdout.write(
-                f"{count} handout(s) cached in {time.perf_counter() - start:.1f} s for {site_root}"
+                f"{len(drawn)} handout(s) drawn in {time.perf_counter() - start:.1f} s for {site_root}"
             )

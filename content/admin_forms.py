@@ -1,0 +1,243 @@
+"""Admin forms: what each role may change (checked on the server), translation freshness per
+field, and refusing a save over someone else's newer one."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from content import freshness, roles
+from content.models import Clinic, Procedure, person_name
+from content.rendering import cited_numbers
+
+
+def _same(value, initial):
+    if isinstance(value, str) or isinstance(initial, str):
+        return freshness.normalise(value or "") == freshness.normalise(initial or "")
+    return value == initial
+
+
+class RoleCheckedForm(forms.ModelForm):
+    """Fields outside the user's role are shown disabled; a post that changes one anyway is
+    refused with an error naming it, rather than silently ignored."""
+
+    user = None  # set per request by the admin (get_form / get_formset)
+
+    english_keeps_meaning = forms.BooleanField(
+        label=_("This English edit does not change the meaning"),
+        required=False,
+        help_text=_("Tick for a typo, punctuation or formatting fix: the Arabic then stays "
+                    "marked as up to date. Leave it unticked for any change a translator must see."),
+    )
+    confirm_arabic = forms.MultipleChoiceField(
+        label=_("The Arabic still matches the changed English"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick a part after checking its Arabic against the English change shown "
+                    "above, if it needs no edit."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        if hasattr(model, "translated_text_fields"):
+            self.fields["confirm_arabic"].choices = [
+                (name, model._meta.get_field(name).verbose_name)
+                for name, state in self.instance.field_states().items()
+                if state == freshness.OUTDATED
+            ] if self.instance.pk else []
+        if self.user is not None:
+            allowed = roles.editable_fields(self.user, model, self.fields)
+            for name, field in self.fields.items():
+                if name not in allowed and name != "loaded_version" and not name.endswith("DELETE"):
+                    field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        refused = [field.label or name for name, field in self.fields.items()
+                   if field.disabled and self._posted_change(name, field)]
+        if refused:
+            raise ValidationError(
+                gettext("Your role may not change %(fields)s, so nothing was saved. Reload the "
+                        "page to start again from the saved text.")
+                % {"fields": ", ".join(str(label) for label in refused)},
+                code="not_your_role",
+            )
+        return cleaned
+
+    def _posted_change(self, name, field):
+        key = self.add_prefix(name)
+        if key not in self.data:
+            return False  # browsers do not send disabled fields
+        try:
+            value = field.to_python(field.widget.value_from_datadict(self.data, self.files, key))
+        except ValidationError:
+            return True
+        initial = self.get_initial_for_field(field, name)
+        if hasattr(field, "queryset"):
+            initial = getattr(initial, "pk", initial)
+            value = getattr(value, "pk", value)
+        return not _same(value, initial)
+
+    def save(self, commit=True):
+        instance = self.instance
+        if self.user is not None:
+            instance.actor = person_name(self.user)
+        instance.meaning_unchanged = bool(self.cleaned_data.get("english_keeps_meaning"))
+        instance.confirmed_fields = set(self.cleaned_data.get("confirm_arabic") or ())
+        return super().save(commit)
+
+
+class RefusesStaleSaves(forms.ModelForm):
+    """Refuses to save over someone else's newer save, keeping this person's text in the form.
+
+    The form carries the row's revision as it was when opened; a save against a newer revision
+    is an error naming who saved in between and when, not an overwrite.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = str(self.instance.revision)
+
+    def saved_in_between(self, current):
+        """(who, when) of the newer save, as the history recorded it."""
+        return "", current.updated_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin saves inside a transaction: locking the row makes check-then-save safe
+            # (PostgreSQL; SQLite takes its write lock at the start of the transaction instead).
+            current = self._meta.model.objects.select_for_update().filter(pk=self.instance.pk).first()
+            if current is not None and cleaned.get("loaded_version") != str(current.revision):
+                who, when = self.saved_in_between(current)
+                raise ValidationError(
+                    gettext(
+                        "%(who)s saved this at %(when)s, after you opened it. Nothing was saved, "
+                        "and your text is still in the form below: open the page again in a new "
+                        "tab to see their changes, copy yours across, then save there."
+                    ) % {"who": who or gettext("Someone else"),
+                         "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")},
+                    code="concurrent_edit",
+                )
+        return cleaned
+
+
+class ProcedureForm(RoleCheckedForm, RefusesStaleSaves):
+    class Meta:
+        model = Procedure
+        fields = ("title", "slug", "short_name", "also_known_as", "summary")
+
+    def saved_in_between(self, current):
+        revision = current.revisions.order_by("-number").first()
+        if revision is None:
+            return "", current.updated_at
+        return revision.created_by_name, revision.created_at
+
+
+class ClinicForm(RoleCheckedForm, RefusesStaleSaves):
+    class Meta:
+        model = Clinic
+        fields = ("name", "phone", "address", "emergency_instructions")
+
+    def saved_in_between(self, current):
+        revision = current.revisions.order_by("-number").first()
+        return (revision.created_by_name, revision.created_at) if revision else ("", current.updated_at)
+
+
+class RoleCheckedFormSet(BaseInlineFormSet):
+    """Adding or deleting a section, question or citation is an editor's change: refused, with a
+    message, when anyone else's post tries it."""
+
+    user = None
+    siblings = ()  # the other inline formsets of the same save, for cross-checks
+
+    def clean(self):
+        super().clean()
+        if self.user is None or roles.can_edit_english(self.user):
+            return
+        total = int(self.data.get(f"{self.prefix}-TOTAL_FORMS", 0) or 0)
+        adds = any(
+            value for key, value in self.data.items()
+            for index in range(self.initial_form_count(), total)
+            if key.startswith(f"{self.prefix}-{index}-")
+        )
+        deletes = any(key.startswith(f"{self.prefix}-") and key.endswith("-DELETE")
+                      and self.data[key] for key in self.data)
+        if adds or deletes:
+            raise ValidationError(gettext(
+                "Your role may not add or remove %(things)s, so nothing was saved.")
+                % {"things": self.model._meta.verbose_name_plural})
+
+
+class CitationFormSet(RoleCheckedFormSet):
+    """A citation the text still cites cannot be deleted, and a marker must have its citation."""
+
+    def clean(self):
+        super().clean()
+        numbers = {
+            form.cleaned_data["number"] for form in self.forms
+            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("number")
+            and not self._should_delete_form(form)
+        }
+        problems = []
+        for formset in self.siblings:
+            for form in formset.forms:
+                data = getattr(form, "cleaned_data", None)
+                if not data or formset._should_delete_form(form):
+                    continue
+                label = _part_label(form, data)
+                for text in data.values():
+                    if not isinstance(text, str):
+                        continue
+                    for number in cited_numbers(text):
+                        if number not in numbers:
+                            problems.append(gettext(
+                                "%(part)s cites [^%(number)d], but there is no reference "
+                                "%(number)d (deleted, or never added).")
+                                % {"part": label, "number": number})
+        if problems:
+            raise ValidationError(list(dict.fromkeys(problems)))
+
+
+def _part_label(form, data):
+    if "kind" in data:
+        return dict(form.fields["kind"].choices).get(data["kind"], data["kind"])
+    question = data.get("question_en") or ""
+    return gettext("The question “%(question)s”") % {"question": question[:60]}
+
+
+def translation_status_html(row):
+    """Each translated field's state; for an out-of-date one, the English change word by word
+    beside the Arabic, so a translator sees exactly what to update."""
+    if not row.pk:
+        return "-"
+    items = []
+    for name, state in row.field_states().items():
+        if state == freshness.NOT_APPLICABLE:
+            continue
+        label = row._meta.get_field(name).verbose_name
+        if state == freshness.MISSING:
+            items.append(format_html('<li><strong>{}</strong>: <span class="state-missing">{}</span>'
+                                     '</li>', label, gettext("Not translated")))
+        elif state == freshness.OUTDATED:
+            record = row.translation.get(name) or {}
+            items.append(format_html(
+                '<li><strong>{}</strong>: <span class="state-outdated">{}</span>'
+                '<div class="english-change"><p>{}</p><p class="word-diff" lang="en" dir="ltr">{}</p>'
+                '<p>{}</p><p class="arabic-now" lang="ar" dir="rtl">{}</p></div></li>',
+                label, gettext("May be out of date"),
+                gettext("The English changed like this since the Arabic was written:"),
+                freshness.word_diff(record.get("source", ""), row.english(name)),
+                gettext("The Arabic now:"), row.arabic(name),
+            ))
+        else:
+            items.append(format_html('<li><strong>{}</strong>: {}</li>', label, gettext("Up to date")))
+    return format_html('<ul class="translation-status">{}</ul>',
+                       format_html_join("", "{}", ((item,) for item in items)))

@@ -1,0 +1,57 @@
+"""Who may change what: editors write English, translators Arabic, clinical reviewers publish.
+
+The groups and their permissions are created by a migration (0003_roles). The admin asks these
+functions what a user may do, and the forms refuse, on the server, any post that changes a field
+outside them, whatever the page showed.
+"""
+
+from content.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, localized_name
+
+EDITOR, TRANSLATOR, CLINICAL_REVIEWER = "Editor", "Translator", "Clinical reviewer"
+
+# Form fields that are about the Arabic, not the English, of the row they belong to.
+ARABIC_FORM_FIELDS = {"confirm_arabic"}
+
+
+def can_edit_english(user):
+    return user.has_perm("content.edit_english")
+
+
+def can_edit_arabic(user):
+    return user.has_perm("content.edit_arabic")
+
+
+def can_publish(user):
+    return user.has_perm("content.publish_procedure")
+
+
+def can_check_translation(user):
+    return user.has_perm("content.check_translation")
+
+
+def arabic_field_names(model):
+    names = {localized_name(name, TRANSLATION_LANGUAGE) for name in model.translated_text_fields}
+    return names | ARABIC_FORM_FIELDS
+
+
+def editable_fields(user, model, field_names):
+    """The form fields of `model` this user may change: Arabic ones for a translator, everything
+    else (English texts, structure, citations) for an editor."""
+    arabic = arabic_field_names(model) if hasattr(model, "translated_text_fields") else set()
+    allowed = set()
+    for name in field_names:
+        if name in arabic:
+            if can_edit_arabic(user):
+                allowed.add(name)
+        elif can_edit_english(user):
+            allowed.add(name)
+    return allowed
+
+
+def language_of_field(model, name):
+    if hasattr(model, "translated_text_fields"):
+        for field in model.translated_text_fields:
+            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
+                if name == localized_name(field, language):
+                    return language
+    return None

@@ -1,0 +1,18 @@
+from django import template
+
+from content.admin import arabic_state_html
+from content.dashboard import dashboard
+from content.models import Clinic
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/content/dashboard.html", takes_context=True)
+def portal_dashboard(context):
+    data = dashboard(Clinic.current())
+    return data | {"arabic_state": arabic_state_html, "request": context.get("request")}
+
+
+@register.simple_tag
+def arabic_state(procedure):
+    return arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated)
