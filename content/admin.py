@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -146,7 +146,7 @@ def arabic_state_html(missing, outdated):
         message = ngettext("%(count)d part may be out of date", "%(count)d parts may be out of date",
                            outdated)
         parts.append(format_html('<span class="state-outdated">{}</span>', message % {"count": outdated}))
-    return format_html("{}", ", ".join(str(p) for p in parts)) if parts else gettext("Complete")
+    return format_html_join(", ", "{}", ((part,) for part in parts)) if parts else gettext("Complete")
 
 
 @admin.register(Procedure)

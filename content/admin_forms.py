@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -222,20 +223,23 @@ def translation_status_html(row):
     for name, state in row.field_states().items():
         if state == freshness.NOT_APPLICABLE:
             continue
-        label = row._meta.get_field(name).verbose_name
+        label = capfirst(row._meta.get_field(name).verbose_name)
         if state == freshness.MISSING:
             items.append(format_html('<li><strong>{}</strong>: <span class="state-missing">{}</span>'
                                      '</li>', label, gettext("Not translated")))
         elif state == freshness.OUTDATED:
             record = row.translation.get(name) or {}
+            changes = freshness.changed_paragraphs(record.get("source", ""), row.english(name))
             items.append(format_html(
                 '<li><strong>{}</strong>: <span class="state-outdated">{}</span>'
-                '<div class="english-change"><p>{}</p><p class="word-diff" lang="en" dir="ltr">{}</p>'
-                '<p>{}</p><p class="arabic-now" lang="ar" dir="rtl">{}</p></div></li>',
+                '<div class="english-change"><p>{}</p>{}'
+                '<details><summary>{}</summary><p class="arabic-now" lang="ar" dir="rtl">{}</p>'
+                '</details></div></li>',
                 label, gettext("May be out of date"),
                 gettext("The English changed like this since the Arabic was written:"),
-                freshness.word_diff(record.get("source", ""), row.english(name)),
-                gettext("The Arabic now:"), row.arabic(name),
+                format_html_join("", '<p class="word-diff" lang="en" dir="ltr">{}</p>',
+                                 ((change,) for change in changes)),
+                gettext("The Arabic now"), row.arabic(name),
             ))
         else:
             items.append(format_html('<li><strong>{}</strong>: {}</li>', label, gettext("Up to date")))

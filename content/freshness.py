@@ -114,3 +114,17 @@ def word_diff(before, after):
         if j2 > j1:
             parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
     return mark_safe("".join(parts))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def changed_paragraphs(before, after):
+    """Word diffs of only the paragraphs that changed, so a long text's one edit stands out."""
+    old = [p for p in _PARAGRAPH_BREAK.split(normalise(before)) if p.strip()]
+    new = [p for p in _PARAGRAPH_BREAK.split(normalise(after)) if p.strip()]
+    diffs = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op != "equal":
+            diffs.append(word_diff("\n\n".join(old[i1:i2]), "\n\n".join(new[j1:j2])))
+    return diffs
