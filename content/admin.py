@@ -362,7 +362,7 @@ class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
         procedure = get_object_or_404(Procedure, pk=object_id)
         if not self.has_view_or_change_permission(request, procedure):
             raise PermissionDenied
-        revision_list = list(procedure.revisions.defer("content"))
+        revision_list = list(procedure.revisions.all())
         versions = {p.revision_id: p for p in procedure.publications.all()}
         context = {
             **self.admin_site.each_context(request),

@@ -11,6 +11,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -23,6 +24,15 @@ from content.rendering import raw_html_tags
 
 SOURCE_LANGUAGE = "en"
 TRANSLATION_LANGUAGE = "ar"
+
+
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """JSON as UTF-8 text: Arabic kept as itself, not as six-byte \\uXXXX escapes (SQLite stores
+    JSON as text; on PostgreSQL's jsonb it makes no difference)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 def reject_raw_html(text):
@@ -60,7 +70,7 @@ class TranslatedContent(models.Model):
     Arabic was written against (see content.freshness).
     """
 
-    translation = models.JSONField(default=dict, blank=True, editable=False)
+    translation = models.JSONField(default=dict, blank=True, editable=False, encoder=UnicodeJSONEncoder)
 
     class Meta:
         abstract = True
@@ -170,7 +180,7 @@ class Procedure(TranslatedContent):
     arabic_missing = models.PositiveSmallIntegerField(default=0, editable=False)
     arabic_outdated = models.PositiveSmallIntegerField(default=0, editable=False)
     # Who checked the Arabic as a whole, and the Arabic they checked (a digest).
-    arabic_check = models.JSONField(default=dict, blank=True, editable=False)
+    arabic_check = models.JSONField(default=dict, blank=True, editable=False, encoder=UnicodeJSONEncoder)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -382,6 +392,18 @@ def person_name(user):
     return user.get_full_name().strip() or user.get_username()
 
 
+class SnapshotPart(models.Model):
+    """One row of a snapshot (the procedure's own texts, a section, a question, the citations),
+    stored once however many revisions hold it unchanged: a save that edits one section adds
+    one part, not a copy of the whole page."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    data = models.TextField()  # canonical JSON
+
+    def __str__(self):
+        return self.digest[:12]
+
+
 class Revision(models.Model):
     """A snapshot of a procedure's working copy (every text, both languages) after a save."""
 
@@ -394,7 +416,8 @@ class Revision(models.Model):
     # Kept as text too: history must still name who saved after their account is removed.
     created_by_name = models.CharField(max_length=150, blank=True)
     note = models.CharField(max_length=200, blank=True)
-    content = models.JSONField()
+    # The digests of the SnapshotParts that make up this revision (see content.revisions).
+    parts = models.JSONField()
     digest = models.CharField(max_length=64)
 
     class Meta:
@@ -407,6 +430,13 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.procedure} r{self.number}"
+
+    @functools.cached_property
+    def content(self):
+        """The snapshot itself: every text of the page in both languages."""
+        from content.revisions import load_snapshot
+
+        return load_snapshot(self.parts)
 
 
 class Publication(models.Model):
@@ -422,9 +452,9 @@ class Publication(models.Model):
     last_reviewed = models.DateField(_("last reviewed"))
     next_review_due = models.DateField(_("next review due"))
     # What the page shows, rendered when published: texts, HTML, freshness, reviewer, citations.
-    document = models.JSONField()
+    document = models.JSONField(encoder=UnicodeJSONEncoder)
     # Titles and summaries alone, so the list of procedures never loads whole documents.
-    listing = models.JSONField(default=dict)
+    listing = models.JSONField(default=dict, encoder=UnicodeJSONEncoder)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
@@ -500,7 +530,7 @@ class ClinicRevision(models.Model):
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by_name = models.CharField(max_length=150, blank=True)
-    content = models.JSONField()
+    content = models.JSONField(encoder=UnicodeJSONEncoder)
 
     class Meta:
         ordering = ["clinic", "-number"]

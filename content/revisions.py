@@ -24,6 +24,7 @@ from content.models import (
     Question,
     Revision,
     Section,
+    SnapshotPart,
     WorkflowEvent,
     localized_name,
     person_name,
@@ -62,9 +63,49 @@ def snapshot(procedure):
     }
 
 
+def _canonical(value):
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def content_digest(content):
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+
+
+def store_snapshot(content):
+    """Store a snapshot's rows as parts (each once, by digest) and return the index of them."""
+    parts = {}
+
+    def part(value):
+        data = _canonical(value)
+        digest = hashlib.sha256(data.encode()).hexdigest()
+        parts[digest] = data
+        return digest
+
+    index = {
+        "format": content["format"],
+        "procedure": part(content["procedure"]),
+        "sections": [part(section) for section in content["sections"]],
+        "questions": [part(question) for question in content["questions"]],
+        "citations": part(content["citations"]),
+    }
+    SnapshotPart.objects.bulk_create(
+        [SnapshotPart(digest=digest, data=data) for digest, data in parts.items()],
+        ignore_conflicts=True,
+    )
+    return index
+
+
+def load_snapshot(index):
+    """The snapshot an index names, read in one query."""
+    digests = {index["procedure"], index["citations"], *index["sections"], *index["questions"]}
+    data = {part.digest: json.loads(part.data) for part in SnapshotPart.objects.filter(digest__in=digests)}
+    return {
+        "format": index["format"],
+        "procedure": data[index["procedure"]],
+        "sections": [data[digest] for digest in index["sections"]],
+        "questions": [data[digest] for digest in index["questions"]],
+        "citations": data[index["citations"]],
+    }
 
 
 def field_states(content):
@@ -106,8 +147,9 @@ def record_revision(procedure, user=None, note=""):
     revision = Revision.objects.create(
         procedure=procedure, number=(latest.number if latest else 0) + 1,
         created_by=user, created_by_name=person_name(user) or note, note=note,
-        content=content, digest=digest,
+        parts=store_snapshot(content), digest=digest,
     )
+    revision.content = content  # already at hand: spare the next reader a query
     facts = translation_facts(content)
     procedure.revision = revision.number
     procedure.arabic_missing, procedure.arabic_outdated = facts.missing, facts.outdated

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+import content.models
 from django.db import migrations, models
 
 
@@ -49,12 +50,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='clinic',
             name='translation',
-            field=models.JSONField(blank=True, default=dict, editable=False),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=content.models.UnicodeJSONEncoder),
         ),
         migrations.AddField(
             model_name='procedure',
             name='arabic_check',
-            field=models.JSONField(blank=True, default=dict, editable=False),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=content.models.UnicodeJSONEncoder),
         ),
         migrations.AddField(
             model_name='procedure',
@@ -69,17 +70,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='procedure',
             name='translation',
-            field=models.JSONField(blank=True, default=dict, editable=False),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=content.models.UnicodeJSONEncoder),
         ),
         migrations.AddField(
             model_name='question',
             name='translation',
-            field=models.JSONField(blank=True, default=dict, editable=False),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=content.models.UnicodeJSONEncoder),
         ),
         migrations.AddField(
             model_name='section',
             name='translation',
-            field=models.JSONField(blank=True, default=dict, editable=False),
+            field=models.JSONField(blank=True, default=dict, editable=False, encoder=content.models.UnicodeJSONEncoder),
         ),
         migrations.AlterField(
             model_name='procedure',
@@ -98,7 +99,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField()),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by_name', models.CharField(blank=True, max_length=150)),
-                ('content', models.JSONField()),
+                ('content', models.JSONField(encoder=content.models.UnicodeJSONEncoder)),
                 ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='content.clinic')),
             ],
             options={
@@ -113,8 +114,8 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published')),
                 ('last_reviewed', models.DateField(verbose_name='last reviewed')),
                 ('next_review_due', models.DateField(verbose_name='next review due')),
-                ('document', models.JSONField()),
-                ('listing', models.JSONField(default=dict)),
+                ('document', models.JSONField(encoder=content.models.UnicodeJSONEncoder)),
+                ('listing', models.JSONField(default=dict, encoder=content.models.UnicodeJSONEncoder)),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
                 ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='content.procedure')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -131,6 +132,13 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='content.publication', verbose_name='live version'),
         ),
         migrations.CreateModel(
+            name='SnapshotPart',
+            fields=[
+                ('digest', models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ('data', models.TextField()),
+            ],
+        ),
+        migrations.CreateModel(
             name='Revision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -138,7 +146,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saved')),
                 ('created_by_name', models.CharField(blank=True, max_length=150)),
                 ('note', models.CharField(blank=True, max_length=200)),
-                ('content', models.JSONField()),
+                ('parts', models.JSONField()),
                 ('digest', models.CharField(max_length=64)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='content.procedure')),
@@ -158,7 +166,7 @@ class Migration(migrations.Migration):
             name='StaffProfile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translation', models.JSONField(blank=True, default=dict, editable=False)),
+                ('translation', models.JSONField(blank=True, default=dict, editable=False, encoder=content.models.UnicodeJSONEncoder)),
                 ('role', models.CharField(blank=True, help_text='Shown to patients beside your name on pages you review, e.g. "Consultant liver surgeon".', max_length=120, verbose_name='clinical role')),
                 ('role_en', models.CharField(blank=True, help_text='Shown to patients beside your name on pages you review, e.g. "Consultant liver surgeon".', max_length=120, null=True, verbose_name='clinical role')),
                 ('role_ar', models.CharField(blank=True, help_text='Shown to patients beside your name on pages you review, e.g. "Consultant liver surgeon".', max_length=120, null=True, verbose_name='clinical role')),

@@ -112,7 +112,7 @@ def test_a_change_goes_from_editor_to_patients_only_through_a_reviewer_and_a_tra
     editor = AdminSession(chromium, base, "editor")
     editor.open_procedure(demo_procedure.pk)
     overview = editor.section_field("overview", "body_en")
-    first_line, rest = overview.input_value().split("\n", 1)
+    _first_line, rest = overview.input_value().split("\n", 1)
     overview.fill(f"{NEW_ENGLISH}\n{rest}")
     editor.save()
     assert any("Saved as revision 2" in message for message in editor.messages())
