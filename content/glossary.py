@@ -6,7 +6,7 @@ wraps the first use of each term like this, with no JavaScript:
     <dfn class="glossary-term"><a href="/en/glossary/#hepatic-artery"
         aria-describedby="overview-term-hepatic-artery">hepatic artery</a></dfn><span
         class="glossary-term__definition" id="overview-term-hepatic-artery"> (An artery that
-        carries blood rich in oxygen to the liver.)</span>
+        carries blood rich in oxygen to the liver)</span>
 
 - The term is a link to its glossary entry, so it is reachable by keyboard and works on paper
   and in any browser.
@@ -161,7 +161,8 @@ def _mark_text(text, candidates, marked, language, link_url, id_prefix):
 
 def _markup(words, entry, language, link_url, id_prefix):
     definition_id = f"{id_prefix}-{entry.anchor}"
-    definition = entry.definition.strip()
+    # Without its final full stop, so the aside reads "(a thin tube)," inside a sentence.
+    definition = entry.definition.strip().removesuffix(".")
     note = ""
     if definition:
         # Brackets in the page's own language, so an Arabic definition reads as an aside too.

@@ -248,15 +248,15 @@ class SearchResult:
 
 
 def _score_field(terms, indexed):
-    """(terms found, score) for one field's index string."""
-    found, score = 0, 0.0
+    """(the terms found, score) for one field's index string."""
+    found, score = set(), 0.0
     for term in terms:
         exact = indexed.count(f" {term} ")
         if exact:
-            found += 1
+            found.add(term)
             score += 1 + min(exact, 5) / 10
         elif len(term) >= MIN_PREFIX_MATCH and f" {term}" in indexed:
-            found += 1
+            found.add(term)
             score += 0.5
     return found, score
 
@@ -278,15 +278,12 @@ def rank(query, documents, language="en", limit=None):
         index = document.get("index") or build_index(document, language)
         terms_found, total, field_scores, best_field = set(), 0.0, {}, ""
         for name in SEARCH_FIELDS:
-            indexed = index.get(name, "")
-            if not indexed:
-                continue
-            _found, score = _score_field(query.terms, indexed)
-            if score:
+            found, score = _score_field(query.terms, index.get(name, ""))
+            if found:
                 field_scores[name] = score
                 total += score * FIELD_WEIGHTS[name]
                 best_field = best_field or name
-                terms_found.update(t for t in query.terms if _score_field((t,), indexed)[0])
+                terms_found |= found
         if terms_found:
             results.append(SearchResult(document, total, len(terms_found), best_field,
                                         field_scores=field_scores))

@@ -32,7 +32,7 @@ def test_the_first_use_of_a_term_is_marked_with_a_link_and_its_definition():
     assert html == (
         '<p>The <strong><dfn class="glossary-term"><a href="/en/glossary/#catheter" '
         'aria-describedby="term-catheter">catheter</a></dfn><span class="glossary-term__definition" '
-        'id="term-catheter"> (A thin, soft tube.)</span></strong> links the pump to the artery.</p>'
+        'id="term-catheter"> (A thin, soft tube)</span></strong> links the pump to the artery.</p>'
     )
 
 
