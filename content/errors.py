@@ -137,6 +137,21 @@ def permission_denied(request, exception=None):
         )
 
 
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check, most often because its page was open too long.
+
+    For settings.CSRF_FAILURE_VIEW = "content.errors.csrf_failure"; `reason` is Django's
+    technical one and is logged, not shown.
+    """
+    logger.warning("CSRF check failed: %s", reason)
+    with translation.override(_language_of(request)):
+        return render_error(
+            request, 403, _("This form has expired"),
+            _("For your safety, a form can only be sent for a while after it is opened. "
+              "Please go back, reload the page and try again."),
+        )
+
+
 def page_not_found(request, exception=None):
     with translation.override(_language_of(request)):
         return render_error(

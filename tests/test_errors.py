@@ -157,3 +157,13 @@ def test_a_request_for_an_unknown_host_gets_the_400_page_without_echoing_the_hos
 
 def test_error_pages_are_not_kept_by_shared_caches(client):
     assert client.get("/en/procedures/none/")["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_an_expired_form_gets_a_designed_403_that_says_so(language):
+    with override_settings(CSRF_FAILURE_VIEW="content.errors.csrf_failure"):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(f"/{language}/", {"text": "x"})
+    html = assert_designed_page(response, 403, language)
+    with translation.override(language):
+        assert translation.gettext("This form has expired") == h1_of(html)

@@ -230,3 +230,29 @@ def test_with_stored_indexes_only_the_returned_results_are_tokenised(monkeypatch
     results = rank("pump chemotherapy", many, "en", limit=20)
     assert len(results) == 20
     assert len(calls) <= 1 + 20 * 3
+
+
+@pytest.mark.django_db
+def test_a_stored_index_is_found_by_a_plain_database_contains_on_sqlite_and_postgresql():
+    """Keys are folded before they are stored, so the database's own case and collation rules
+    (SQLite's LIKE ignores ASCII case, PostgreSQL's does not) never come into it."""
+    from content.models import Section
+    from tests.builders import add_section, make_procedure
+
+    procedure = make_procedure()
+    texts = {
+        "overview": "يصل الدواءُ إلى الكَبِدِ عبر المضخّة.",
+        "risks": "Stomach ULCERS and Bleeding.",
+        "travel": "Nothing relevant here.",
+    }
+    for kind, text in texts.items():
+        add_section(procedure, kind, body_en=index_text(text, "en"))
+    for query, expected in [("كبد", {"overview"}), ("مضخه", {"overview"}), ("ulcer", {"risks"}),
+                            ("BLEED", {"risks"}), ("stoma", {"risks"}), ("heart", set()),
+                            ("nothing", {"travel"})]:
+        parsed = parse_query(query)
+        found = set()
+        for needle in parsed.needles:
+            found |= set(Section.objects.filter(body_en__contains=needle).values_list("kind", flat=True))
+        in_memory = {kind for kind, text in texts.items() if index_matches(parsed, index_text(text))}
+        assert found == in_memory == expected, query
