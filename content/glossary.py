@@ -84,28 +84,33 @@ def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_mar
     """
     entries = _as_entries(terms)
     marked = already_marked if already_marked is not None else set()
-    candidates = [
-        (sequence, entry) for entry in entries if entry.anchor not in marked
-        for sequence in entry.key_sequences()
-    ]
-    candidates.sort(key=lambda item: len(item[0]), reverse=True)
-    if not candidates or not html:
+    wanted = {entry.anchor for entry in entries} - marked
+    if not wanted or not html:
         return mark_safe(html or "")
+    # Every form of every term, grouped by its first word's key and longest first, so each word
+    # of the text is compared only with the forms that could start there, and "bile duct" wins
+    # over "bile".
+    by_first_key = {}
+    for entry in entries:
+        if entry.anchor in wanted:
+            for sequence in entry.key_sequences():
+                by_first_key.setdefault(sequence[0], []).append((sequence, entry))
+    for forms in by_first_key.values():
+        forms.sort(key=lambda form: len(form[0]), reverse=True)
 
     parts = TAG_OR_ENTITY.split(html)
-    blocked = 0  # depth inside elements where nothing is marked
-    blocked_stack = []
+    open_elements = []
+    blocking = 0  # how many open elements forbid marking (headings, links, citations...)
     for index, part in enumerate(parts):
         if not part:
             continue
         if part.startswith("<"):
-            blocked = _track(part, blocked_stack)
+            blocking = _track(part, open_elements)
             continue
-        if part.startswith("&") or blocked:
+        if part.startswith("&") or blocking:
             continue
-        parts[index] = _mark_text(part, candidates, marked, language, link_url, id_prefix)
-        candidates = [(s, e) for s, e in candidates if e.anchor not in marked]
-        if not candidates:
+        parts[index] = _mark_text(part, by_first_key, marked, language, link_url, id_prefix)
+        if wanted <= marked:
             break
     return mark_safe("".join(parts))  # input was safe HTML; insertions are escaped below
 
@@ -127,13 +132,13 @@ def _track(tag, stack):
     return sum(1 for _name, blocks in stack if blocks)
 
 
-def _mark_text(text, candidates, marked, language, link_url, id_prefix):
+def _mark_text(text, by_first_key, marked, language, link_url, id_prefix):
     words = tokens(text, language)
     keys = [w.key for w in words]
     pieces, position, index = [], 0, 0
     while index < len(words):
         found = None
-        for sequence, entry in candidates:
+        for sequence, entry in by_first_key.get(keys[index], ()):
             end = index + len(sequence)
             if entry.anchor in marked or tuple(keys[index:end]) != sequence:
                 continue
@@ -150,7 +155,7 @@ def _mark_text(text, candidates, marked, language, link_url, id_prefix):
         # The text between tags is already escaped HTML (entities were split off), so it is
         # copied as it is; only new text (the definition, the URL) is escaped.
         pieces.append(text[position:start_at])
-        pieces.append(_markup(text[start_at:end_at], entry, language, link_url, id_prefix))
+        pieces.append(_markup(text[start_at:end_at], entry, link_url, id_prefix))
         marked.add(entry.anchor)
         position, index = end_at, end
     if not pieces:
@@ -159,13 +164,12 @@ def _mark_text(text, candidates, marked, language, link_url, id_prefix):
     return "".join(pieces)
 
 
-def _markup(words, entry, language, link_url, id_prefix):
+def _markup(words, entry, link_url, id_prefix):
     definition_id = f"{id_prefix}-{entry.anchor}"
     # Without its final full stop, so the aside reads "(a thin tube)," inside a sentence.
     definition = entry.definition.strip().removesuffix(".")
     note = ""
     if definition:
-        # Brackets in the page's own language, so an Arabic definition reads as an aside too.
         note = (f'<span class="glossary-term__definition" id="{escape(definition_id)}"> '
                 f"({escape(definition)})</span>")
     described = f' aria-describedby="{escape(definition_id)}"' if definition else ""

@@ -130,10 +130,13 @@ def _arabic_stem_length(word):
 
 def word_key(word):
     """The key a single word (one script) is matched by. "" for a word with no letters left."""
-    folded = fold(word)
+    return _key(fold(word), is_arabic=bool(ARABIC_WORD.search(word)))
+
+
+def _key(folded, is_arabic):
     if not folded:
         return ""
-    if ARABIC_WORD.search(word):
+    if is_arabic:
         return folded[_arabic_stem_length(folded):]
     if len(folded) == 1 and not folded.isdigit():
         return ""  # a stray letter ("s" of a possessive, "a") identifies nothing
@@ -159,10 +162,12 @@ def tokens(text, language="en"):
     found = []
     for match in WORD.finditer(text or ""):
         for run in SCRIPT_RUN.finditer(match.group()):
-            key = word_key(run.group())
+            word = run.group()
+            folded = fold(word)
+            key = _key(folded, is_arabic=bool(ARABIC_WORD.match(word)))
             if key:
                 start = match.start() + run.start()
-                found.append(Token(start, start + len(run.group()), key, fold(run.group())))
+                found.append(Token(start, start + len(word), key, folded))
     return found
 
 
