@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import get_language_from_path, get_language_info
 from django.utils.translation import gettext as _
@@ -69,11 +70,15 @@ def _minimal_page(language, status, heading):
     return (f'<!DOCTYPE html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{heading}</title></head><body><h1>{heading}</h1>"
+            # A literal address: reverse() may be what is failing.
             f'<p><a href="/{language}/">{back}</a></p></body></html>')
 
 
-def render_error(request, status, heading, explanation, message=""):
-    """The designed error page with `status`; texts are in the address's language already."""
+def _render(status, heading, explanation, message=""):
+    """The designed error page with `status`; texts are in the address's language already.
+
+    Drawn without the request, so no context processor (and no query) runs: see the module's
+    docstring."""
     language = translation.get_language()
     clinic, clinic_text = _clinic()
     context = {
@@ -108,9 +113,10 @@ def _view_message(exception):
     if exception is None or isinstance(exception, Resolver404) or not exception.args:
         return ""
     message = exception.args[0]
-    if not isinstance(message, str) or message.endswith("matches the given query."):
+    if not isinstance(message, str | Promise):  # Promise: a lazily translated sentence
         return ""
-    return message
+    message = str(message)
+    return "" if message.endswith("matches the given query.") else message
 
 
 def bad_request(request, exception=None):
@@ -125,13 +131,13 @@ def bad_request(request, exception=None):
         else:
             explanation = _("We could not understand the address or the form you sent. "
                             "Please check it and try again.")
-        return render_error(request, 400, _("We could not read that request"), explanation)
+        return _render(400, _("We could not read that request"), explanation)
 
 
 def permission_denied(request, exception=None):
     with translation.override(_language_of(request)):
-        return render_error(
-            request, 403, _("This page is not open to you"),
+        return _render(
+            403, _("This page is not open to you"),
             _("You may need to sign in, or this page may be for clinic staff only."),
             _view_message(exception),
         )
@@ -145,8 +151,8 @@ def csrf_failure(request, reason=""):
     """
     logger.warning("CSRF check failed: %s", reason)
     with translation.override(_language_of(request)):
-        return render_error(
-            request, 403, _("This form has expired"),
+        return _render(
+            403, _("This form has expired"),
             _("For your safety, a form can only be sent for a while after it is opened. "
               "Please go back, reload the page and try again."),
         )
@@ -154,8 +160,8 @@ def csrf_failure(request, reason=""):
 
 def page_not_found(request, exception=None):
     with translation.override(_language_of(request)):
-        return render_error(
-            request, 404, _("We cannot find this page"),
+        return _render(
+            404, _("We cannot find this page"),
             _("The address may be mistyped, or the page may have moved. "
               "You can find every guide in the list of procedures."),
             _view_message(exception),
@@ -165,8 +171,8 @@ def page_not_found(request, exception=None):
 def gone(request, message=None):
     """The 410 page for a guide that was withdrawn: it existed, and it will not come back here."""
     with translation.override(_language_of(request)):
-        return render_error(
-            request, 410, _("This guide is no longer available"),
+        return _render(
+            410, _("This guide is no longer available"),
             _("It has been taken down, for example because it was out of date. "
               "Ask your care team for the latest information."),
             message or "",
@@ -175,7 +181,7 @@ def gone(request, message=None):
 
 def server_error(request):
     with translation.override(_language_of(request)):
-        return render_error(
-            request, 500, _("Something went wrong on our side"),
+        return _render(
+            500, _("Something went wrong on our side"),
             _("This is not your fault. Please try again in a few minutes."),
         )

@@ -167,3 +167,12 @@ def test_an_expired_form_gets_a_designed_403_that_says_so(language):
     html = assert_designed_page(response, 403, language)
     with translation.override(language):
         assert translation.gettext("This form has expired") == h1_of(html)
+
+
+def test_a_lazily_translated_message_is_shown_in_the_address_language():
+    from django.utils.translation import gettext_lazy
+
+    message = gettext_lazy("This guide is no longer available")
+    response = errors.page_not_found(request_for("/ar/x/"), Http404(message))
+    with translation.override("ar"):
+        assert str(message) in html_of(response)
