@@ -108,13 +108,13 @@ def test_a_document_with_every_query_word_outranks_one_with_a_title_match_on_one
     assert titles == ["Other", "Pump"]
 
 
-def test_more_uses_in_the_text_rank_higher_and_ties_are_alphabetical():
+def test_a_whole_word_outranks_the_start_of_a_longer_one_and_ties_are_alphabetical():
     documents = [
-        {"title": "B once", "text": "liver"},
-        {"title": "A once", "text": "liver"},
-        {"title": "C often", "text": "liver liver liver"},
+        {"title": "B word", "text": "chemo"},
+        {"title": "A word", "text": "chemo"},
+        {"title": "C longer", "text": "chemotherapy"},
     ]
-    assert [r.document["title"] for r in rank("liver", documents)] == ["C often", "A once", "B once"]
+    assert [r.document["title"] for r in rank("chemo", documents)] == ["A word", "B word", "C longer"]
 
 
 def test_a_stored_index_is_used_instead_of_the_text():
@@ -197,7 +197,7 @@ def test_a_query_of_only_common_words_still_searches_them():
 
 
 def test_the_stored_index_pads_keys_for_whole_word_tests():
-    assert index_text("Pumps, and the LIVER!", "en") == " pump and the liver "
+    assert index_text("Pumps, and the LIVER! The pump.", "en") == " pump and the liver "
     assert index_text("!!!", "en") == ""
     needles = parse_query("liver pu").needles
     assert needles == [" liver", " pu "]
@@ -225,11 +225,11 @@ def test_with_stored_indexes_only_the_returned_results_are_tokenised(monkeypatch
     document = {"title": "Hepatic artery infusion pump", "text": "The pump sends chemotherapy. " * 300}
     many = [dict(document, title=f"Procedure {n}", index=build_index(document, "en")) for n in range(1000)]
     calls = []
-    real_tokens = content.search.tokens
-    monkeypatch.setattr(content.search, "tokens", lambda *a: calls.append(a) or real_tokens(*a))
+    real_iter_tokens = content.search.iter_tokens
+    monkeypatch.setattr(content.search, "iter_tokens", lambda *a: calls.append(a) or real_iter_tokens(*a))
     results = rank("pump chemotherapy", many, "en", limit=20)
     assert len(results) == 20
-    assert len(calls) <= 1 + 20 * 3
+    assert len(calls) <= 1 + 20 * 4
 
 
 @pytest.mark.django_db
