@@ -223,7 +223,8 @@ def test_with_stored_indexes_only_the_returned_results_are_tokenised(monkeypatch
     import content.search
 
     document = {"title": "Hepatic artery infusion pump", "text": "The pump sends chemotherapy. " * 300}
-    many = [dict(document, title=f"Procedure {n}", index=build_index(document, "en")) for n in range(1000)]
+    index = build_index(document, "en")
+    many = [dict(document, title=f"Procedure {n}", index=index) for n in range(1000)]
     calls = []
     real_iter_tokens = content.search.iter_tokens
     monkeypatch.setattr(content.search, "iter_tokens", lambda *a: calls.append(a) or real_iter_tokens(*a))
