@@ -35,9 +35,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from content.rendering import TAG_OR_TEXT
 from content.search import fold, tokens
 
-TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 # Where a definition would be wrong or would break the markup.
 NO_MARK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "sup", "code", "pre", "abbr", "dfn"}
@@ -98,7 +98,7 @@ def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_mar
     for forms in by_first_key.values():
         forms.sort(key=lambda form: len(form[0]), reverse=True)
 
-    parts = TAG_OR_ENTITY.split(html)
+    parts = TAG_OR_TEXT.split(html)  # the rendering pipeline's own split: tags, entities, text
     open_elements = []
     blocking = 0  # how many open elements forbid marking (headings, links, citations...)
     for index, part in enumerate(parts):
