@@ -4,8 +4,8 @@
 wraps the first use of each term like this, with no JavaScript:
 
     <dfn class="glossary-term"><a href="/en/glossary/#hepatic-artery"
-        aria-describedby="overview-term-hepatic-artery">hepatic artery</a></dfn><span
-        class="glossary-term__definition" id="overview-term-hepatic-artery"> (An artery that
+        aria-describedby="term-hepatic-artery">hepatic artery</a></dfn><span
+        class="glossary-term__definition" id="term-hepatic-artery"> (An artery that
         carries blood rich in oxygen to the liver)</span>
 
 - The term is a link to its glossary entry, so it is reachable by keyboard and works on paper
