@@ -10,3 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *i18n_patterns(path("", include("content.urls"))),
 ]
+
+# Error pages in the site's design and the address's language (content/errors.py).
+handler400 = "content.errors.bad_request"
+handler403 = "content.errors.permission_denied"
+handler404 = "content.errors.page_not_found"
+handler500 = "content.errors.server_error"

@@ -63,6 +63,8 @@ def _localized_path(language, name, *args):
 class PortalPage:
     """One public page of the portal, opened in one browser tab."""
 
+    expected_status = 200
+
     def __init__(self, page, base_url, language):
         self.page = page
         self.base_url = base_url.rstrip("/")
@@ -86,7 +88,8 @@ class PortalPage:
 
     def open(self):
         response = self.page.goto(self.url, wait_until="networkidle")
-        assert response is not None and response.ok, f"GET {self.url} -> {response and response.status}"
+        status = response and response.status
+        assert status == self.expected_status, f"GET {self.url} -> {status}"
         self.font_faces()  # waits for document.fonts.ready: the page is as the patient sees it
         return self
 
@@ -210,7 +213,18 @@ class BilingualHandoutPage(HandoutPage):
     url_name = "content:handout_bilingual"
 
 
+class NotFoundPage(PortalPage):
+    """The 404 page a mistyped or outdated address gets (content/errors.py)."""
+
+    expected_status = 404
+
+    @property
+    def path(self):
+        return f"/{self.language}/procedures/no-such-guide/"
+
+
 PAGE_KINDS = {
+    "not-found": NotFoundPage,
     "procedure": ProcedurePage,
     "list": ListPage,
     "handout": HandoutPage,
