@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from content import errors
 from content.handouts import (
     BILINGUAL,
     PAPER_SIZES,
@@ -89,7 +90,9 @@ def answers_gone(view):
         try:
             return view(request, *args, **kwargs)
         except Gone:
-            return render(request, "410.html", status=410)
+            return errors.gone(request, _(
+                "If you have a printed copy of this guide, please do not rely on it: ask your "
+                "care team for the latest information."))
 
     return wrapper
 

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 
 from content import errors
-from tests.builders import make_clinic, make_procedure
+from tests.builders import make_clinic, make_published_procedure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
 
@@ -65,7 +65,7 @@ def test_an_address_without_a_language_gets_the_english_404(client):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_handouts_paper_size_message_reaches_the_reader(client, language):
-    procedure = make_procedure()
+    procedure = make_published_procedure()
     response = client.get(f"/{language}/procedures/{procedure.slug}/handout/?paper=a5")
     html = assert_designed_page(response, 404, language)
     with translation.override(language):
@@ -126,7 +126,7 @@ def test_a_broken_template_still_gives_a_plain_translated_page():
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_an_address_with_too_many_parts_gets_a_400_that_says_so(client, language):
-    procedure = make_procedure()
+    procedure = make_published_procedure()
     query = "&".join(f"p{n}=1" for n in range(1200))
     response = client.get(f"/{language}/procedures/{procedure.slug}/handout/?{query}")
     html = assert_designed_page(response, 400, language)

@@ -114,7 +114,7 @@ def test_arabic_terms_are_found_behind_prefixes_and_despite_tashkeel():
 
 
 def test_arabic_first_use_only_and_never_in_headings():
-    html = mark("### القسطرة\n\nالقسطرة أنبوب. ثم القسطرة مرة أخرى.", AR, "ar")  # noqa: RUF001
+    html = mark("### القسطرة\n\nالقسطرة أنبوب. ثم القسطرة مرة أخرى.", AR, "ar")
     assert marked_words(html) == ["القسطرة"]
     assert "<h3>القسطرة</h3>" in html
     assert html.count("glossary-term__definition") == 1
