@@ -171,3 +171,27 @@ def test_render_content_refreshes_stale_html_and_then_has_nothing_left_to_do(cap
     live.refresh_from_db()
     assert live.document["sections"][0]["body"]["en"] == fresh
     assert live.number == 1 and Publication.objects.count() == 1
+
+
+def test_demo_staff_makes_one_account_per_role_that_can_do_its_job(settings, capsys):
+    from django.contrib.auth import get_user_model
+
+    from content import roles
+
+    settings.DEBUG = True
+    call_command("demo_staff")
+    printed = capsys.readouterr().out
+    users = get_user_model().objects
+    for username in ("demo-staff", "demo-editor", "demo-translator", "demo-reviewer"):
+        assert username in printed
+        password = next(line.split()[-1] for line in printed.splitlines() if username in line)
+        assert users.get(username=username).check_password(password)
+    assert roles.can_publish(users.get(username="demo-reviewer"))
+    assert not roles.can_publish(users.get(username="demo-editor"))
+    assert roles.can_edit_arabic(users.get(username="demo-translator"))
+    assert users.get(username="demo-reviewer").staff_profile.role_en
+    call_command("demo_staff")
+    assert "Demo accounts exist" in capsys.readouterr().out
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="local development only"):
+        call_command("demo_staff")

@@ -277,3 +277,26 @@ def test_an_untranslated_short_name_which_the_page_does_not_show_raises_no_notic
     procedure = make_published_procedure(short_name_en="Port", short_name_ar="")
     html = html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
     assert "notice--untranslated" not in html
+
+
+def test_html_put_into_the_database_by_a_fixture_is_cleaned_before_it_reaches_a_page(client, tmp_path):
+    from django.core import serializers
+    from django.core.management import call_command
+
+    from content.models import Publication
+
+    procedure = make_published_procedure()
+    publication = Publication.objects.get()
+    document = publication.document
+    document["sections"][0]["body"]["ar"] = '<p>نص <img src=x onerror="alert(1)"><script>alert(2)</script></p>'
+    document["sections"][0]["body"]["en"] = '<p><a href="javascript:alert(3)">Click</a></p>'
+    Publication.objects.filter(pk=publication.pk).update(document={})
+    fixture = tmp_path / "tampered.json"
+    publication.document = document
+    fixture.write_text(serializers.serialize("json", [publication]), encoding="utf-8")
+    call_command("loaddata", str(fixture), verbosity=0)
+    for language in ("ar", "en"):
+        html = html_of(client.get(f"/{language}/procedures/{procedure.slug}/"))
+        overview = html.split('id="overview"')[1].split("</section>")[0]
+        assert "onerror" not in overview and "<script" not in overview and "javascript:" not in overview
+    assert "نص" in html_of(client.get(f"/ar/procedures/{procedure.slug}/"))
