@@ -147,8 +147,9 @@ def reviewer_of(user):
     name = user.get_full_name().strip()
     if not name or profile is None or not profile.role_en:
         raise WorkflowRefused(_(
-            "Patients are told who reviewed each page. Add your full name and your clinical role "
-            "to your account (Users, your account) before publishing."))
+            "Patients are told who reviewed each page, but your account has no full name or "
+            "clinical role yet. Ask an administrator to add them (Users, your account, \"what "
+            "patients are told about this person\"), then publish."))
     return {"name": name, "role": row_entry(profile, "role")}
 
 

@@ -191,7 +191,7 @@ def test_a_reviewer_without_a_name_and_role_is_asked_for_them_before_publishing(
     as_user(client, anonymous)
     response = publish_latest(client, demo_procedure)
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("full name and your clinical role" in m for m in messages)
+    assert any("no full name or clinical role yet" in m for m in messages)
     assert Procedure.objects.get(pk=demo_procedure.pk).live_version.number == 1
 
 
