@@ -12,7 +12,6 @@ every app server can serve them and no patient waits for one.
 import dataclasses
 import datetime
 import functools
-import hashlib
 import io
 import mimetypes
 import time
@@ -72,25 +71,11 @@ class Handout:
         """The live page in `language`, with the printed version in the address."""
         return f"{self.site_root}{self.info.url(language)}?version={self.info.version}"
 
-    @property
-    def fingerprint(self):
-        """Changes with anything the handout shows."""
-        parts = [
-            self.info.slug, str(self.info.version), clinic_version(self.clinic),
-            "-".join(self.languages), self.paper, str(self.printed_on), self.site_root,
-            translation.get_language(), str(self.info.review_overdue),
-        ]
-        return hashlib.sha256(":".join(parts).encode()).hexdigest()
-
 
 def pdf_filename(slug, version, variant, paper):
     languages = "-".join(LANGUAGE_CODES) if variant == BILINGUAL else variant
     paper = "" if paper == "a4" else f"-{paper}"
     return f"{slug}-v{version}-{languages}{paper}.pdf"
-
-
-def clinic_version(clinic):
-    return f"{clinic.pk}.{clinic.revision}" if clinic else "no-clinic"
 
 
 def handout_for(publication, variant, paper, site_root, clinic, printed_on=None):

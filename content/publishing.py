@@ -6,7 +6,6 @@ account names them, and the review dates. Public pages, handouts and PDFs read o
 """
 
 import calendar
-import datetime
 import hashlib
 import logging
 
@@ -291,7 +290,3 @@ def last_send_back(procedure):
     if event and event.action == WorkflowEvent.Action.SENT_BACK:
         return event
     return None
-
-
-def review_window_days():
-    return datetime.timedelta(days=30)

@@ -5,7 +5,7 @@ functions what a user may do, and the forms refuse, on the server, any post that
 outside them, whatever the page showed.
 """
 
-from content.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, localized_name
+from content.models import TRANSLATION_LANGUAGE, localized_name
 
 EDITOR, TRANSLATOR, CLINICAL_REVIEWER = "Editor", "Translator", "Clinical reviewer"
 
@@ -47,11 +47,3 @@ def editable_fields(user, model, field_names):
             allowed.add(name)
     return allowed
 
-
-def language_of_field(model, name):
-    if hasattr(model, "translated_text_fields"):
-        for field in model.translated_text_fields:
-            for language in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE):
-                if name == localized_name(field, language):
-                    return language
-    return None

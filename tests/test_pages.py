@@ -288,7 +288,8 @@ def test_html_put_into_the_database_by_a_fixture_is_cleaned_before_it_reaches_a_
     procedure = make_published_procedure()
     publication = Publication.objects.get()
     document = publication.document
-    document["sections"][0]["body"]["ar"] = '<p>نص <img src=x onerror="alert(1)"><script>alert(2)</script></p>'
+    document["sections"][0]["body"]["ar"] = (
+        '<p>نص <img src=x onerror="alert(1)"><script>alert(2)</script></p>')
     document["sections"][0]["body"]["en"] = '<p><a href="javascript:alert(3)">Click</a></p>'
     Publication.objects.filter(pk=publication.pk).update(document={})
     fixture = tmp_path / "tampered.json"
