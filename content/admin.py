@@ -12,7 +12,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -426,9 +426,9 @@ REDRAW_ON_SAVE_LIMIT = 2
 class ClinicAdmin(PortalAdminMedia, TabbedTranslationAdmin):
     form = ClinicForm
     list_display = ("name", "phone", "updated_at")
-    readonly_fields = ("translation_status",)
+    readonly_fields = ("translation_status", "recorded_changes")
     fields = ("name", "phone", "address", "emergency_instructions", "translation_status",
-              "english_keeps_meaning", "confirm_arabic", "loaded_version")
+              "english_keeps_meaning", "confirm_arabic", "loaded_version", "recorded_changes")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -442,6 +442,18 @@ class ClinicAdmin(PortalAdminMedia, TabbedTranslationAdmin):
     @admin.display(description=_("Arabic"))
     def translation_status(self, clinic):
         return translation_status_html(clinic)
+
+    @admin.display(description=_("Recorded changes"))
+    def recorded_changes(self, clinic):
+        """Who changed the contact block and when: what it said on a given day can be traced."""
+        rows = list(clinic.revisions.all()[:20]) if clinic.pk else []
+        if not rows:
+            return "-"
+        return format_html('<ul class="recorded-changes">{}</ul>', format_html_join(
+            "", "<li>r{} · {} · {}</li>",
+            ((r.number, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+              r.created_by_name or "-") for r in rows),
+        ))
 
     def save_model(self, request, obj, form, change):
         revisions.save_clinic(obj, request.user)

@@ -195,6 +195,8 @@ def test_a_stale_clinic_save_is_refused_too(admin_client, demo_procedure):
     assert "saved this at" in response.content.decode()
     assert Clinic.current().phone == "+1 555 0111"
     assert Clinic.current().revisions.count() == 2  # loaded, then saved once
+    recorded = admin_client.get(url).content.decode().split('class="recorded-changes"')[1]
+    assert "r2 · " in recorded and "r1 · " in recorded
 
 
 def change_url(procedure):
