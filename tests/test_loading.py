@@ -84,7 +84,7 @@ def test_update_brings_the_database_in_line_with_the_files(demo_copy):
          'slug = "x"\nstatus = "live"\n[en]\ntitle = "T"\nsummary = "S"', "status 'live'"),
         ("hai-pump-chemotherapy/procedure.toml", 'slug = "x"\ncolour = "red"', "unknown key(s)"),
         ("hai-pump-chemotherapy/sections/overview.en.md", "Hello <b>there</b>",
-         "overview.en.md:1: raw HTML is not allowed"),
+         "overview.en.md:1: Raw HTML is not allowed"),
         ("hai-pump-chemotherapy/sections/overview.en.md", "Line one\n\nCites [^99].",
          "overview.en.md:3: cites [^99]"),
         ("hai-pump-chemotherapy/sections/prologue.en.md", "Text", "unknown section kind 'prologue'"),

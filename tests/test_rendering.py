@@ -116,15 +116,15 @@ def test_arabic_text_isolates_latin_runs_and_numbers_but_not_markup():
     html = render_markdown(
         "جرعة أعلى بـ 300 إلى 400 مرة من IV [^1]، راجع [الموقع](https://example.org).", "ar"
     )
-    assert "<bdi>300</bdi>" in html and "<bdi>400</bdi>" in html and "<bdi>IV</bdi>" in html
+    assert '<bdi dir="ltr">300</bdi>' in html and '<bdi dir="ltr">IV</bdi>' in html
     assert 'href="https://example.org"' in html  # attributes are untouched
-    assert "<bdi>1</bdi>" not in html  # the citation marker keeps its own markup
+    assert '<bdi dir="ltr">1</bdi>' not in html  # the citation marker keeps its own markup
 
 
 def test_brackets_around_latin_text_stay_in_the_arabic_flow_so_they_mirror():
     html = render_markdown("في الوريد (ويُكتب IV) أو (5-FU).", "ar")
-    assert "(ويُكتب <bdi>IV</bdi>)" in html
-    assert "(<bdi>5-FU</bdi>)" in html
+    assert '(ويُكتب <bdi dir="ltr">IV</bdi>)' in html
+    assert '(<bdi dir="ltr">5-FU</bdi>)' in html
 
 
 def test_english_text_is_not_wrapped_in_bdi():
