@@ -114,6 +114,7 @@ LTR_RUN = re.compile(
     rf"(?:[+\-\u2212](?=[0-9\u0660-\u0669\u06f0-\u06f9])|[{_LTR_ALNUM}])"
     rf"(?:[{_LTR_INNER}]|[ \u00a0\u202f](?=[{_LTR_ALNUM}\u00b0]))*(?<=[{_LTR_END}])"
 )
+EASTERN_NUMBER = re.compile("[\u0660-\u0669\u06f0-\u06f9][\u0660-\u0669\u06f0-\u06f9\u066b\u066c]*")
 # Direction controls an author may paste from a word processor: invisible, and able to reorder
 # what a patient reads ("Take 1", U+202E, "01" shows as "Take 110"). The page sets direction.
 BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -325,11 +326,29 @@ def _isolated(text):
     leading = text[:matches[0].start()]
     isolates = []
     for match, following in zip(matches, [*matches[1:], None], strict=True):
-        bdi = etree.Element("bdi", {"dir": "ltr"})
-        bdi.text = match.group()
+        bdi = _left_to_right(match.group())
         bdi.tail = text[match.end():following.start() if following else len(text)]
         isolates.append(bdi)
     return [leading, *isolates]
+
+
+def _left_to_right(run):
+    """`<bdi dir="ltr">` holding run. Eastern Arabic digits are "Arabic numbers" to the bidi
+    algorithm, and the spaces and hyphens between them take the right-to-left direction even in a
+    left-to-right isolate (a phone number in Eastern digits showed its groups in reverse order),
+    so each such number gets an isolate of its own, between which the separators follow the
+    run's direction. Browsers and WeasyPrint both lay out nested isolates that way."""
+    bdi = etree.Element("bdi", {"dir": "ltr"})
+    numbers = list(EASTERN_NUMBER.finditer(run))
+    if len(numbers) < 2:
+        bdi.text = run
+        return bdi
+    bdi.text = run[:numbers[0].start()]
+    for number, following in zip(numbers, [*numbers[1:], None], strict=True):
+        inner = etree.SubElement(bdi, "bdi", {"dir": "ltr"})
+        inner.text = number.group()
+        inner.tail = run[number.end():following.start() if following else len(run)]
+    return bdi
 
 
 class _PortalMarkdown(Extension):
