@@ -24,6 +24,13 @@ from content.rendering import (
 from tests.bidi_cases import CASES
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    # Problems are worded in the staff member's language; an earlier test may have left Arabic on.
+    with translation.override("en"):
+        yield
+
+
 class ElementCollector(HTMLParser):
     def __init__(self, html):
         super().__init__()
