@@ -17,6 +17,7 @@ Rendering happens when content is saved, never per request.
 """
 
 import html as html_lib
+import logging
 import re
 import time
 import unicodedata
@@ -30,6 +31,8 @@ from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+logger = logging.getLogger(__name__)
 
 # The most a Markdown field holds: the longest demo section is under 4,000 characters, and
 # every input up to this size renders in well under a second (`manage.py bench_rendering`).
@@ -411,8 +414,10 @@ def render_markdown(text, language="en", anchor_prefix="text"):
     source = _source(text)
     try:
         html, _md = _convert(source, language, anchor_prefix)
-    except (RecursionError, ValueError, IndexError, KeyError, AttributeError, TypeError):
+    except Exception as error:  # whatever Python-Markdown raises: a save or page must not fail on it
         # Refused at the form (authoring_problems); a text stored before still shows its words.
+        # No traceback: a RecursionError's is a thousand frames long.
+        logger.warning("Markdown not rendered (%s); shown as plain paragraphs", type(error).__name__)
         html = _plain_paragraphs(source)
     return sanitize(html)
 
@@ -423,7 +428,7 @@ def _markers_in_text(text):
         return []
     try:
         return _convert(_source(text), "en", "text")[1].citations
-    except (RecursionError, ValueError, IndexError, KeyError, AttributeError, TypeError):
+    except Exception:  # refused by authoring_problems; count what looks like a marker
         return [int(number) for number in CITATION_MARKER.findall(text)]
 
 
@@ -478,7 +483,7 @@ def authoring_problems(text, language="en"):
     started = time.perf_counter()
     try:
         _html, md = _convert(_source(text), language, "text")
-    except (RecursionError, ValueError, IndexError, KeyError, AttributeError, TypeError):
+    except Exception:  # RecursionError on deep nesting, or anything else Python-Markdown raises
         problems.append(gettext("This text cannot be rendered: lists or quotes are nested too deeply, "
                                 "or its Markdown is malformed. Simplify its structure."))
         return problems
