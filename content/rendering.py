@@ -225,10 +225,10 @@ class _CitationMarker(InlineProcessor):
 
     def handleMatch(self, match, data):
         number = int(match.group(1))
-        cited = self.md.citations
-        cited.append(number)
+        self.md.citations.append(number)
+        occurrence = self.md.citation_counts[number] = self.md.citation_counts.get(number, 0) + 1
         sup = etree.Element("sup", {"class": "citation"})
-        sup.set("id", citation_anchor(self.md.anchor_prefix, number, cited.count(number)))
+        sup.set("id", citation_anchor(self.md.anchor_prefix, number, occurrence))
         link = etree.SubElement(sup, "a", {"class": "citation-ref", "href": f"#cite-{number}"})
         link.text = f"[{number}]"
         return sup, match.start(0), match.end(0)
@@ -362,7 +362,8 @@ class _PortalMarkdown(Extension):
     def extendMarkdown(self, md):
         md.registerExtension(self)
         md.link_text = _LinkText()
-        md.citations, md.unsupported, md.anchor_prefix = [], {}, self.anchor_prefix
+        md.citations, md.citation_counts, md.unsupported = [], {}, {}
+        md.anchor_prefix = self.anchor_prefix
         # Whatever raw HTML survives stripping is escaped as text, never passed through; the
         # sanitiser is the last line of defence, not the only one.
         md.preprocessors.deregister("html_block")
