@@ -68,6 +68,8 @@ CALLOUT_TITLES = {
 ALLOWED_CLASSES = {
     "div": {"admonition", *CALLOUT_TITLES},
     "span": {"visually-hidden"},
+    "th": {"align-start", "align-center", "align-end"},
+    "td": {"align-start", "align-center", "align-end"},
     "p": {"admonition-title"},
     "a": {"citation-ref"},
     "sup": {"citation"},
@@ -263,6 +265,21 @@ class _CalloutTitles(Treeprocessor):
                 title.insert(0, hidden)
 
 
+class _ColumnAlignment(Treeprocessor):
+    """A table column's alignment (`:--`, `:-:`, `--:`) as a class, not the inline style the
+    sanitiser would drop; left and right become start and end, so a table written in English and
+    copied into the Arabic text lines up the same way in both."""
+
+    CLASSES = {"left": "align-start", "center": "align-center", "right": "align-end"}
+
+    def run(self, root):
+        for cell in root.iter():
+            if cell.tag in {"th", "td"} and "style" in cell.attrib:
+                side = cell.attrib.pop("style").removeprefix("text-align:").strip(" ;")
+                if side in self.CLASSES:
+                    cell.set("class", self.CLASSES[side])
+
+
 class _Unsupported(Treeprocessor):
     """Notes what the sanitiser would drop or flatten, so the form can refuse it by name."""
 
@@ -271,6 +288,8 @@ class _Unsupported(Treeprocessor):
         for element in root.iter():
             if element.tag == "img":
                 found["images"] = True
+            elif element.tag == "pre":
+                found["code_blocks"] = True
             elif element.tag in {"h1", "h2", "h5", "h6"}:
                 found.setdefault("headings", set()).add(int(element.tag[1]))
             elif element.tag == "div" and "admonition" in element.get("class", "").split():
@@ -374,6 +393,7 @@ class _PortalMarkdown(Extension):
                 processor.getText = md.link_text.find
         md.parser.blockprocessors.register(_Callouts(md.parser), "admonition", 105)
         md.treeprocessors.register(_CalloutTitles(md), "callout_titles", 15)
+        md.treeprocessors.register(_ColumnAlignment(md), "column_alignment", 14.5)
         md.treeprocessors.register(_Unsupported(md), "unsupported", 14)
         if self.language == "ar":
             md.treeprocessors.register(_IsolateLtrRuns(md), "isolate_ltr", -10)
@@ -500,6 +520,9 @@ def _unsupported_messages(found):
     if found.get("images"):
         messages.append(gettext("Images are not supported in the text; describe what the image "
                                 "shows in words instead."))
+    if found.get("code_blocks"):
+        messages.append(gettext("Lines indented by four spaces or more show as computer code, not as "
+                                "text. Remove the indentation, or indent them under a list item."))
     if found.get("headings"):
         levels = sorted(found["headings"])
         messages.append(

@@ -337,6 +337,7 @@ def test_missing_citations_lists_only_real_markers_without_a_citation_sorted():
         ("##### Small\n\nText", "#####"),
         ('!!! caution "Careful"\n    Text', "caution"),
         ("Text <b>bold</b>", "<b>"),
+        ("Text\n\n    indented by mistake", "four spaces"),
     ],
 )
 def test_markdown_the_renderer_would_drop_is_refused_by_name(text, named):
@@ -437,3 +438,9 @@ def test_rendering_never_raises_whatever_the_text(text, language):
 def test_rendering_never_raises_on_arbitrary_unicode(text):
     render_markdown(text, "ar")
     missing_citations(text, [1])
+
+
+def test_table_column_alignment_survives_as_start_centre_and_end():
+    html = render_markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+    assert '<th class="align-start">a</th>' in html and '<td class="align-center">2</td>' in html
+    assert '<td class="align-end">3</td>' in html and "style" not in html
