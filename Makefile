@@ -58,6 +58,8 @@ test: install-test messages lint
 bench: install-test messages
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
 	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
+	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench_rendering
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content import freshness, roles
 from content.models import Clinic, Procedure, person_name
-from content.rendering import cited_numbers
+from content.rendering import missing_citations
 
 
 def _same(value, initial):
@@ -197,12 +197,11 @@ class CitationFormSet(RoleCheckedFormSet):
                 for text in data.values():
                     if not isinstance(text, str):
                         continue
-                    for number in cited_numbers(text):
-                        if number not in numbers:
-                            problems.append(gettext(
-                                "%(part)s cites [^%(number)d], but there is no reference "
-                                "%(number)d (deleted, or never added).")
-                                % {"part": label, "number": number})
+                    for number in missing_citations(text, numbers):
+                        problems.append(gettext(
+                            "%(part)s cites [^%(number)d], but there is no reference "
+                            "%(number)d (deleted, or never added).")
+                            % {"part": label, "number": number})
         if problems:
             raise ValidationError(list(dict.fromkeys(problems)))
 

@@ -193,13 +193,17 @@ def _decoded_font(path):
     """A web font as a plain TrueType/OpenType file, decoded once per process.
 
     Browsers want WOFF2; WeasyPrint would otherwise decompress it anew for every PDF, which was a
-    quarter of the time a handout took.
+    quarter of the time a handout took. Ligatures are separated so the PDF's text can be copied,
+    searched and read aloud (content.print_fonts).
     """
     from fontTools.ttLib import TTFont
+
+    from content.print_fonts import separate_ligatures
 
     buffer = io.BytesIO()
     font = TTFont(path)
     font.flavor = None
+    separate_ligatures(font)
     font.save(buffer)
     return buffer.getvalue()
 

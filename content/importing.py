@@ -18,7 +18,7 @@ from django.utils import translation
 from content.localized import text_entry
 from content.models import SOURCE_LANGUAGE, Citation, Clinic, Procedure, Question, Section
 from content.publishing import WorkflowRefused, publish_revision
-from content.rendering import cited_numbers, raw_html_tags
+from content.rendering import authoring_problems, bidi_controls, missing_citations, raw_html_tags
 from content.revisions import latest_revision, record_revision, save_clinic
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
@@ -83,16 +83,22 @@ def _check_type(path, value, kind, name):
 
 
 def _read_markdown(path):
+    language = "ar" if path.name.endswith(".ar.md") else "en"
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ContentFileError(path, "not UTF-8 text") from None
-    for number, line in enumerate(text.splitlines(), 1):
-        tags = raw_html_tags(line)
-        if tags:
-            raise ContentFileError(
-                path, f"raw HTML is not allowed ({tags[0]}); write Markdown instead", number
-            )
+    # The first line `# Heading` is the title or question, not part of the Markdown body.
+    heading, body = _split_heading(text)
+    with translation.override(SOURCE_LANGUAGE):  # the loader speaks English, like its other messages
+        problems = authoring_problems(heading, language) + authoring_problems(body, language)
+    if problems:
+        # The line of the first raw HTML or direction control, where there is one, to start at.
+        line_number = next(
+            (number for number, line in enumerate(text.splitlines(), 1)
+             if raw_html_tags(line) or bidi_controls(line)), None,
+        )
+        raise ContentFileError(path, " ".join(problems), line_number)
     return text
 
 
@@ -209,13 +215,16 @@ def read_procedure_folder(folder):
 
 
 def _check_citations(path, text, numbers):
-    for line_number, line in enumerate(text.splitlines(), 1):
-        missing = [n for n in cited_numbers(line) if n not in numbers]
-        if missing:
-            raise ContentFileError(
-                path, f"cites [^{missing[0]}], which is not in procedure.toml's citations",
-                line_number,
-            )
+    missing = missing_citations(text, numbers)
+    if missing:
+        marker = f"[^{missing[0]}]"
+        line_number = next(
+            (number for number, line in enumerate(text.splitlines(), 1) if marker in line), None
+        )
+        raise ContentFileError(
+            path, f"cites {', '.join(f'[^{n}]' for n in missing)}, which is not in procedure.toml's "
+            "citations", line_number,
+        )
 
 
 def _update(instance, values):

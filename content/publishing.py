@@ -28,7 +28,7 @@ from content.models import (
     localized_name,
     person_name,
 )
-from content.rendering import cited_numbers, raw_html_tags, render_markdown
+from content.rendering import authoring_problems, missing_citations, render_markdown
 from content.revisions import latest_revision
 
 LANGUAGES = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
@@ -127,16 +127,14 @@ def publish_problems(content):
             problems.append(_("%(part)s: the English text is empty.") % {"part": label})
         for language in LANGUAGES:
             text = row.get(localized_name(field, language)) or ""
-            for number in cited_numbers(text):
-                if number not in numbers:
-                    problems.append(
-                        _("%(part)s (%(language)s) cites [^%(number)d], but there is no "
-                          "reference %(number)d.") % {"part": label, "language": language,
-                                                      "number": number})
-            tags = raw_html_tags(text)
-            if tags:
-                problems.append(_("%(part)s (%(language)s) contains raw HTML: %(tags)s") % {
-                    "part": label, "language": language, "tags": ", ".join(tags)})
+            for number in missing_citations(text, numbers):
+                problems.append(
+                    _("%(part)s (%(language)s) cites [^%(number)d], but there is no "
+                      "reference %(number)d.") % {"part": label, "language": language,
+                                                  "number": number})
+            # What the admin and the file loader refuse cannot be published by another route.
+            problems += [f"{label} ({language}): {problem}"
+                         for problem in authoring_problems(text, language)]
     return problems
 
 

@@ -2,24 +2,51 @@
 
 Authors write Markdown; raw HTML in it is removed (a tag's text stays, a script's does not) and
 never interpreted, and the output of Markdown is then cleaned by an allow-list so that nothing but
-the tags, attributes and URL schemes below can reach a page. The admin rejects raw HTML with a
-form error first, so an author learns of it rather than losing text silently.
+the tags, attributes and URL schemes below can reach a page. What rendering would remove or
+weaken, `authoring_problems` names first, so the admin and the file loader refuse it with a
+message rather than an author losing text silently.
 
-Citation markers `[^3]` become superscript links into the citations appendix. In Arabic text,
-runs of Latin script and digits (drug names, doses, DOIs) are isolated in <bdi> so they keep
-their own direction inside a right-to-left sentence.
+Citation markers `[^3]` in the text (not in code or inside a link) become superscript links into
+the citations appendix. In Arabic text, runs of Latin script and digits (drug names, doses, phone
+numbers, addresses) are isolated in `<bdi dir="ltr">`, which browsers and WeasyPrint both honour,
+so they keep their own order inside a right-to-left sentence.
 
+Any text renders in linear time and rendering never raises: a text Markdown cannot handle (nested
+a thousand levels deep, say) is shown as plain paragraphs, and `authoring_problems` refuses it.
 Rendering happens when content is saved, never per request.
 """
 
+import html as html_lib
+import logging
 import re
+import time
+import unicodedata
+import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from django.utils import translation
+from django.utils.translation import gettext
+from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionProcessor
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+logger = logging.getLogger(__name__)
+
+# The most a Markdown field holds: the longest demo section is under 4,000 characters, and
+# every input up to this size renders in well under a second (`manage.py bench_rendering`).
+MARKDOWN_MAX_CHARS = 20_000
+# Longer than this and a save is refused as "too slow to render", whatever the cause.
+RENDER_SECONDS_LIMIT = 1.0
+# Lists and quotes inside one another; Markdown recurses per level, and patients cannot follow
+# more than a few anyway.
+MAX_NESTING = 8
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "code", "hr", "bdi", "abbr",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "id", "title"},
@@ -27,10 +54,22 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "th": {"scope"},
     "ol": {"start"},
+    "bdi": {"dir"},
 }
-# Only the callout styles our stylesheet knows; anything else an author writes is dropped.
+# The callout types our stylesheets know, with the title an untitled one gets in the text's own
+# language; `!!! danger` is urgent advice. Any other type is refused (authoring_problems).
+CALLOUT_TITLES = {
+    "note": lambda: gettext("Note"),
+    "tip": lambda: gettext("Tip"),
+    "important": lambda: gettext("Important"),
+    "warning": lambda: gettext("Warning"),
+    "danger": lambda: gettext("Urgent"),
+}
 ALLOWED_CLASSES = {
-    "div": {"admonition", "note", "warning", "important", "tip"},
+    "div": {"admonition", *CALLOUT_TITLES},
+    "span": {"visually-hidden"},
+    "th": {"align-start", "align-center", "align-end"},
+    "td": {"align-start", "align-center", "align-end"},
     "p": {"admonition-title"},
     "a": {"citation-ref"},
     "sup": {"citation"},
@@ -60,11 +99,39 @@ RAW_HTML_START = re.compile(
     re.IGNORECASE,
 )
 CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
-# Latin letters or digits, with the punctuation that stays inside a drug name, dose or DOI.
-# Brackets stay outside the run, so the Arabic around them still mirrors them correctly.
-LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+\-]|\s(?=[A-Za-z0-9]))*[A-Za-z0-9%]|[A-Za-z0-9]")
-# Tags and character references are left whole; only the text between them is scanned.
+# Finished, sanitised HTML split into tags and character references (kept whole) and the text
+# between them: how code that adds to rendered HTML (content.glossary) finds the text.
 TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
+
+# Letters and digits that read left to right: Latin (with accents), Greek (µg), and Western and
+# Eastern Arabic digits, which inside Arabic would otherwise reverse a phone number's groups.
+_LTR_ALNUM = (
+    "A-Za-z0-9\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff"
+    "\u0660-\u0669\u06f0-\u06f9"
+)
+# Punctuation that stays inside a dose, range, temperature, brand name, e-mail address or URL.
+_LTR_INNER = (
+    _LTR_ALNUM + "\u066b\u066c.,:;/%+\\-\u2010-\u2015\u2212\u00b0\u00ae\u2122\u00a9@?=&_~#*'\u2019\u00d7"
+)
+# What a run may end with: a letter, a digit, or a sign that belongs to what precedes it.
+_LTR_END = _LTR_ALNUM + "%\u00b0\u00ae\u2122\u00a9"
+# A run starts with a letter or digit, or with a sign directly before a digit (+966, -2).
+# It crosses a space only towards more of itself (5 mL, +966 11 123, 38.5 °C). Brackets stay
+# outside, so the Arabic around them still mirrors them correctly.
+LTR_RUN = re.compile(
+    rf"(?:[+\-\u2212](?=[0-9\u0660-\u0669\u06f0-\u06f9])|[{_LTR_ALNUM}])"
+    rf"(?:[{_LTR_INNER}]|[ \u00a0\u202f](?=[{_LTR_ALNUM}\u00b0]))*(?<=[{_LTR_END}])"
+)
+EASTERN_NUMBER = re.compile("[\u0660-\u0669\u06f0-\u06f9][\u0660-\u0669\u06f0-\u06f9\u066b\u066c]*")
+# Direction controls an author may paste from a word processor: invisible, and able to reorder
+# what a patient reads ("Take 1", U+202E, "01" shows as "Take 110"). The page sets direction.
+BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+LIST_OR_QUOTE_MARKER = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)")
+# How far a link's text is looked for before falling back to the precomputed bracket table.
+_SHORT_SCAN_BRACKETS = 8
+_BRACKET = re.compile(r"[\[\]]")
+DEFAULT_TITLE = "\x00default-title\x00"  # a title no author can type: bidi/NUL never reach here
 
 
 def sanitize(html):
@@ -114,64 +181,367 @@ def _strip_raw_html(text):
     return "".join(kept)
 
 
-def _markdown_without_raw_html():
-    md = markdown.Markdown(extensions=["sane_lists", "tables", "admonition"], output_format="html")
-    # Whatever raw HTML survives stripping is escaped as text, never passed through; the
-    # sanitiser is the last line of defence, not the only one.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+class _LinkText:
+    """Python-Markdown looks for a link's closing `]` by scanning to the end of the text from
+    every `[`: 8,000 unclosed brackets took ten seconds. A short scan finds every ordinary link;
+    beyond it, a table of matching brackets answers at once.
+
+    A `[`'s match depends only on the text after it, and Markdown replaces what it has matched
+    only before the point it has reached, so the table is keyed by distance from the end and
+    stays valid for as long as the text after the bracket is unchanged.
+    """
+
+    def __init__(self):
+        self.data, self.closers = "", {}
+
+    def _closer(self, data, opener):
+        if not self.data.endswith(data[opener:]):
+            closers, open_at, length = {}, [], len(data)
+            for match in _BRACKET.finditer(data):
+                if match.group() == "[":
+                    open_at.append(length - match.start())
+                elif open_at:
+                    closers[open_at.pop()] = length - match.start()
+            self.data, self.closers = data, closers
+        distance = self.closers.get(len(data) - opener)
+        return None if distance is None else len(data) - distance
+
+    def find(self, data, index):
+        depth = 1
+        for count, match in enumerate(_BRACKET.finditer(data, index)):
+            depth += 1 if match.group() == "[" else -1
+            if depth == 0:
+                return data[index:match.start()], match.end(), True
+            if count == _SHORT_SCAN_BRACKETS:
+                break
+        else:
+            return "", index, False
+        closer = self._closer(data, index - 1)
+        if closer is None:
+            return "", index, False
+        return data[index:closer], closer + 1, True
 
 
-def _link_citations(html, anchor_prefix):
-    seen = {}
+class _CitationMarker(InlineProcessor):
+    """`[^3]` in running text becomes a link into the appendix. Code spans and escapes are taken
+    before it; inside a link's text it stays text, since a link cannot hold another link."""
 
-    def marker(match):
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, match, data):
         number = int(match.group(1))
-        seen[number] = seen.get(number, 0) + 1
-        anchor = f"cite-ref-{anchor_prefix}-{number}-{seen[number]}"
-        return (
-            f'<sup class="citation" id="{anchor}">'
-            f'<a class="citation-ref" href="#cite-{number}">[{number}]</a></sup>'
-        )
+        self.md.citations.append(number)
+        occurrence = self.md.citation_counts[number] = self.md.citation_counts.get(number, 0) + 1
+        sup = etree.Element("sup", {"class": "citation"})
+        sup.set("id", citation_anchor(self.md.anchor_prefix, number, occurrence))
+        link = etree.SubElement(sup, "a", {"class": "citation-ref", "href": f"#cite-{number}"})
+        link.text = f"[{number}]"
+        return sup, match.start(0), match.end(0)
 
-    return CITATION_MARKER.sub(marker, html)
+
+class _Callouts(AdmonitionProcessor):
+    """Marks a callout the author gave no title, so it is titled in the text's own language
+    rather than with its English type name."""
+
+    def get_class_and_title(self, match):
+        klass, title = super().get_class_and_title(match)
+        return klass, DEFAULT_TITLE if match.group(2) is None else title
 
 
-def _isolate_ltr_runs(html):
-    parts = TAG_OR_TEXT.split(html)
-    inside_bdi = 0
-    for index, part in enumerate(parts):
-        if part.startswith("&"):
-            continue
-        if part.startswith("<"):
-            if part.startswith("<bdi") or part.startswith("<sup"):
-                inside_bdi += 1
-            elif part.startswith("</bdi") or part.startswith("</sup"):
-                inside_bdi -= 1
-            continue
-        if not inside_bdi and part:
-            parts[index] = LTR_RUN.sub(lambda m: f"<bdi>{m.group(0)}</bdi>", part)
-    return "".join(parts)
+class _CalloutTitles(Treeprocessor):
+    def run(self, root):
+        for div in root.iter("div"):
+            kinds = div.get("class", "").split()
+            if not kinds or kinds[0] != "admonition":
+                continue
+            kind = kinds[1] if len(kinds) > 1 else ""
+            title = div.find("p")
+            if title is None or title.get("class") != "admonition-title":
+                continue
+            if title.text == DEFAULT_TITLE:
+                title.text = CALLOUT_TITLES[kind]() if kind in CALLOUT_TITLES else kind.capitalize()
+            elif kind == "danger":
+                # Said before the author's title, for whoever cannot see the box's colour.
+                hidden = etree.Element("span", {"class": "visually-hidden"})
+                hidden.text = gettext("Urgent:") + " "
+                hidden.tail, title.text = title.text, None
+                title.insert(0, hidden)
+
+
+class _ColumnAlignment(Treeprocessor):
+    """A table column's alignment (`:--`, `:-:`, `--:`) as a class, not the inline style the
+    sanitiser would drop; left and right become start and end, so a table written in English and
+    copied into the Arabic text lines up the same way in both."""
+
+    CLASSES = {"left": "align-start", "center": "align-center", "right": "align-end"}
+
+    def run(self, root):
+        for cell in root.iter():
+            if cell.tag in {"th", "td"} and "style" in cell.attrib:
+                side = cell.attrib.pop("style").removeprefix("text-align:").strip(" ;")
+                if side in self.CLASSES:
+                    cell.set("class", self.CLASSES[side])
+
+
+class _Unsupported(Treeprocessor):
+    """Notes what the sanitiser would drop or flatten, so the form can refuse it by name."""
+
+    def run(self, root):
+        found = self.md.unsupported
+        for element in root.iter():
+            if element.tag == "img":
+                found["images"] = True
+            elif element.tag == "pre":
+                found["code_blocks"] = True
+            elif element.tag in {"h1", "h2", "h5", "h6"}:
+                found.setdefault("headings", set()).add(int(element.tag[1]))
+            elif element.tag == "div" and "admonition" in element.get("class", "").split():
+                kinds = set(element.get("class").split()) - {"admonition"}
+                for kind in sorted(kinds - set(CALLOUT_TITLES)):
+                    found.setdefault("callouts", set()).add(kind)
+        depth = _nesting_depth(root)
+        if depth > MAX_NESTING:
+            found["nesting"] = depth
+
+
+def _nesting_depth(root):
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if element.tag in {"ul", "ol", "blockquote"}:
+            depth += 1
+            deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in element)
+    return deepest
+
+
+class _IsolateLtrRuns(Treeprocessor):
+    """Wraps each left-to-right run of an Arabic text in `<bdi dir="ltr">`. Runs after the
+    escapes are undone, on text nodes, so `&` in a URL or `<` in a comparison is just text."""
+
+    SKIP = {"code", "bdi", "sup"}
+
+    def run(self, root):
+        elements = [root]
+        while elements:
+            element = elements.pop()
+            # A skipped element's own text is left whole; its tail is its parent's text.
+            elements.extend(child for child in element if child.tag not in self.SKIP)
+            if element.text:
+                runs = _isolated(element.text)
+                if runs:
+                    element.text = runs[0]
+                    for position, bdi in enumerate(runs[1:]):
+                        element.insert(position, bdi)
+            for child in list(element):
+                if child.tail:
+                    runs = _isolated(child.tail)
+                    if runs:
+                        child.tail = runs[0]
+                        index = list(element).index(child) + 1
+                        for offset, bdi in enumerate(runs[1:]):
+                            element.insert(index + offset, bdi)
+
+
+def _isolated(text):
+    """[leading text, bdi, bdi, ...] with each bdi's tail the text after it; [] if no run."""
+    matches = list(LTR_RUN.finditer(text))
+    if not matches:
+        return []
+    leading = text[:matches[0].start()]
+    isolates = []
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        bdi = _left_to_right(match.group())
+        bdi.tail = text[match.end():following.start() if following else len(text)]
+        isolates.append(bdi)
+    return [leading, *isolates]
+
+
+def _left_to_right(run):
+    """`<bdi dir="ltr">` holding run. Eastern Arabic digits are "Arabic numbers" to the bidi
+    algorithm, and the spaces and hyphens between them take the right-to-left direction even in a
+    left-to-right isolate (a phone number in Eastern digits showed its groups in reverse order),
+    so each such number gets an isolate of its own, between which the separators follow the
+    run's direction. Browsers and WeasyPrint both lay out nested isolates that way."""
+    bdi = etree.Element("bdi", {"dir": "ltr"})
+    numbers = list(EASTERN_NUMBER.finditer(run))
+    if len(numbers) < 2:
+        bdi.text = run
+        return bdi
+    bdi.text = run[:numbers[0].start()]
+    for number, following in zip(numbers, [*numbers[1:], None], strict=True):
+        inner = etree.SubElement(bdi, "bdi", {"dir": "ltr"})
+        inner.text = number.group()
+        inner.tail = run[number.end():following.start() if following else len(run)]
+    return bdi
+
+
+class _PortalMarkdown(Extension):
+    def __init__(self, language, anchor_prefix):
+        super().__init__()
+        self.language, self.anchor_prefix = language, anchor_prefix
+
+    def extendMarkdown(self, md):
+        md.registerExtension(self)
+        md.link_text = _LinkText()
+        md.citations, md.citation_counts, md.unsupported = [], {}, {}
+        md.anchor_prefix = self.anchor_prefix
+        # Whatever raw HTML survives stripping is escaped as text, never passed through; the
+        # sanitiser is the last line of defence, not the only one.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_CitationMarker(CITATION_MARKER.pattern, md), "citation", 155)
+        for processor in md.inlinePatterns:
+            if isinstance(processor, LinkInlineProcessor):  # links, images, references
+                processor.getText = md.link_text.find
+        md.parser.blockprocessors.register(_Callouts(md.parser), "admonition", 105)
+        md.treeprocessors.register(_CalloutTitles(md), "callout_titles", 15)
+        md.treeprocessors.register(_ColumnAlignment(md), "column_alignment", 14.5)
+        md.treeprocessors.register(_Unsupported(md), "unsupported", 14)
+        if self.language == "ar":
+            md.treeprocessors.register(_IsolateLtrRuns(md), "isolate_ltr", -10)
+
+
+def citation_anchor(anchor_prefix, number, occurrence):
+    return f"cite-ref-{anchor_prefix}-{number}-{occurrence}"
+
+
+def _convert(text, language, anchor_prefix):
+    """(html, the Markdown instance with what it found) for text already stripped of raw HTML.
+
+    Raises what Python-Markdown raises; render_markdown and authoring_problems decide what a
+    failure means for them.
+    """
+    md = markdown.Markdown(
+        extensions=["sane_lists", "tables", _PortalMarkdown(language, anchor_prefix)],
+        output_format="html",
+    )
+    with translation.override(language):
+        html = md.convert(text)
+    return html, md
+
+
+def _plain_paragraphs(text):
+    """What a text Markdown cannot handle is shown as: its words, escaped, as paragraphs."""
+    paragraphs = (part.strip() for part in re.split(r"\n\s*\n", text))
+    return "".join(f"<p>{html_lib.escape(part)}</p>" for part in paragraphs if part)
+
+
+def _source(text):
+    return BIDI_CONTROL.sub("", _strip_raw_html(text or ""))
 
 
 def render_markdown(text, language="en", anchor_prefix="text"):
-    """Turn an author's Markdown into safe HTML for a page in `language`."""
+    """Turn an author's Markdown into safe HTML for a page in `language`. Never raises."""
     if not text or not text.strip():
         return ""
-    html = _markdown_without_raw_html().convert(_strip_raw_html(text))
-    html = _link_citations(html, anchor_prefix)
-    if language == "ar":
-        html = _isolate_ltr_runs(html)
+    source = _source(text)
+    try:
+        html, _md = _convert(source, language, anchor_prefix)
+    except Exception as error:  # whatever Python-Markdown raises: a save or page must not fail on it
+        # Refused at the form (authoring_problems); a text stored before still shows its words.
+        # No traceback: a RecursionError's is a thousand frames long.
+        logger.warning("Markdown not rendered (%s); shown as plain paragraphs", type(error).__name__)
+        html = _plain_paragraphs(source)
     return sanitize(html)
+
+
+def _markers_in_text(text):
+    """The citation numbers of the real markers in text, in order, each time it is cited."""
+    if not text or "[^" not in text:
+        return []
+    try:
+        return _convert(_source(text), "en", "text")[1].citations
+    except Exception:  # refused by authoring_problems; count what looks like a marker
+        return [int(number) for number in CITATION_MARKER.findall(text)]
 
 
 def cited_numbers(text):
     """The citation numbers a Markdown text refers to, in order of first use."""
-    return list(dict.fromkeys(int(n) for n in CITATION_MARKER.findall(text or "")))
+    return list(dict.fromkeys(_markers_in_text(text)))
+
+
+def missing_citations(text, numbers):
+    """Sorted citation numbers the text's markers use that are not among `numbers`."""
+    known = {int(number) for number in numbers}
+    return sorted(set(_markers_in_text(text)) - known)
 
 
 def raw_html_tags(text):
     """The raw HTML that rendering would remove, so a form can refuse it and say what it is."""
     text = text or ""
     return [text[start:end][:60] for start, end in _raw_html_spans(text)]
+
+
+def bidi_controls(text):
+    """Each direction-control character in text, once, as 'U+202E RIGHT-TO-LEFT OVERRIDE'."""
+    found = dict.fromkeys(BIDI_CONTROL.findall(text or ""))
+    return [f"U+{ord(char):04X} {unicodedata.name(char)}" for char in found]
+
+
+def authoring_problems(text, language="en"):
+    """Everything an author must change before this Markdown can be saved, in words they can act
+    on; [] when it renders exactly as written. The one rule for the admin and the file loader."""
+    text = text or ""
+    problems = []
+    if len(text) > MARKDOWN_MAX_CHARS:
+        problems.append(
+            gettext("This text is %(length)s characters long; the most is %(limit)s. Split it into "
+                    "shorter sections.") % {"length": f"{len(text):,}", "limit": f"{MARKDOWN_MAX_CHARS:,}"}
+        )
+    tags = raw_html_tags(text)
+    if tags:
+        problems.append(
+            gettext("Raw HTML is not allowed here; write Markdown instead. Remove: %(tags)s")
+            % {"tags": ", ".join(dict.fromkeys(tags))}
+        )
+    controls = bidi_controls(text)
+    if controls:
+        problems.append(
+            gettext("Invisible direction-control characters can reorder what a patient reads and "
+                    "are not allowed; the page sets the direction of mixed text itself. Remove: "
+                    "%(characters)s") % {"characters": ", ".join(controls)}
+        )
+    if len(text) > MARKDOWN_MAX_CHARS or not text.strip():
+        return problems  # too long to render safely here, or nothing to render
+    started = time.perf_counter()
+    try:
+        _html, md = _convert(_source(text), language, "text")
+    except Exception:  # RecursionError on deep nesting, or anything else Python-Markdown raises
+        problems.append(gettext("This text cannot be rendered: lists or quotes are nested too deeply, "
+                                "or its Markdown is malformed. Simplify its structure."))
+        return problems
+    if time.perf_counter() - started > RENDER_SECONDS_LIMIT:
+        problems.append(gettext("This text takes too long to render. Simplify its Markdown: fewer "
+                                "brackets, nested lists or emphasis marks."))
+    problems.extend(_unsupported_messages(md.unsupported))
+    return problems
+
+
+def _unsupported_messages(found):
+    messages = []
+    if found.get("images"):
+        messages.append(gettext("Images are not supported in the text; describe what the image "
+                                "shows in words instead."))
+    if found.get("code_blocks"):
+        messages.append(gettext("Lines indented by four spaces or more show as computer code, not as "
+                                "text. Remove the indentation, or indent them under a list item."))
+    if found.get("headings"):
+        levels = sorted(found["headings"])
+        messages.append(
+            gettext("Headings made with # or ## (or more than four #) are not supported: %(levels)s. "
+                    "Use ### for a subheading, #### below it; a section's own heading is set in its "
+                    "heading field.")
+            % {"levels": ", ".join("#" * level for level in levels)}
+        )
+    if found.get("callouts"):
+        messages.append(
+            gettext("Unknown callout type: %(types)s. Use one of: %(known)s.")
+            % {"types": ", ".join(sorted(found["callouts"])), "known": ", ".join(CALLOUT_TITLES)}
+        )
+    if found.get("nesting"):
+        messages.append(
+            gettext("Lists or quotes are nested %(depth)s levels deep; the most is %(limit)s.")
+            % {"depth": found["nesting"], "limit": MAX_NESTING}
+        )
+    return messages

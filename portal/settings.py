@@ -92,6 +92,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# Two saves at once: SQLite's default deferred transactions fail at once with "database is
+# locked" when a read turns into a write. IMMEDIATE takes the write lock at BEGIN, so the second
+# save waits (up to `timeout` seconds) for the first and then goes on, as on PostgreSQL.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": int(os.environ.get("SQLITE_TIMEOUT_SECONDS", "20")),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One Redis shared by every process in production; local memory for a single local process.

@@ -214,3 +214,24 @@ def section_index(page, kind):
         if re.search(rf'<option value="{kind}" selected', options):
             return index
     raise LookupError(kind)
+
+
+@pytest.mark.parametrize(
+    "body, named",
+    [
+        ("Take 1\u202e01\u202c tablets.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("See ![the pump](https://example.org/pump.png).", "Images are not supported"),
+        ("## Before you come\n\nBring your list.", "##"),
+        ('!!! caution "Careful"\n    Text.', "caution"),
+        ("- " * 1000 + "deep", "cannot be rendered"),
+        ("x" * 20_001, "20,000"),
+    ],
+    ids=["bidi-control", "image", "heading", "callout", "deep-list", "too-long"],
+)
+def test_markdown_the_page_would_lose_is_a_form_error_that_keeps_the_text(admin_client, body, named):
+    response = admin_client.post(ADD_URL, procedure_form(**{"sections-0-body_ar": body}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert html.escape(named, quote=False) in page
+    assert html.escape(body[:200]) in page  # what they typed is still in the form
+    assert not Procedure.objects.filter(slug="port-placement").exists()

@@ -127,7 +127,7 @@ def test_the_pdf_is_valid_has_several_pages_embeds_the_fonts_and_is_named_well(
     fonts = font_names(pdf)
     assert "Portal-Sans" in fonts
     if variant != "en":
-        assert "Portal-Naskh-Arabic" in fonts and "Portal-Naskh-Arabic-Bold" in fonts
+        assert "Portal-Print-Arabic" in fonts and "Portal-Print-Arabic-Bold" in fonts
 
 
 def test_a_letter_pdf_says_so_in_its_name(client, demo_procedure):

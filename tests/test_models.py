@@ -175,3 +175,14 @@ def test_the_snapshot_field_order_does_not_depend_on_the_process(tmp_path):
                                 text=True, check=True)
         outputs.add(result.stdout.strip())
     assert len(outputs) == 1
+
+
+def test_a_markdown_field_lists_every_problem_at_once():
+    section = Section(procedure=make_procedure(), kind="overview",
+                      body_en="Hi <b>there</b>\u202e, see ![x](https://example.org/x.png)")
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        section.full_clean()
+    messages = error.value.message_dict["body_en"]
+    assert len(messages) == 3
+    assert any("<b>" in m for m in messages) and any("U+202E" in m for m in messages)
+    assert any("Images" in m for m in messages)

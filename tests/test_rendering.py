@@ -1,16 +1,34 @@
 """The one rendering function: Markdown in, safe HTML out, citation markers linked."""
+# ruff: noqa: RUF001  -- Eastern Arabic digits are what the bidi tests are about.
 
+import re
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import translation
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from content.rendering import (
     ALLOWED_TAGS,
+    MARKDOWN_MAX_CHARS,
+    MAX_NESTING,
+    authoring_problems,
+    bidi_controls,
     cited_numbers,
+    missing_citations,
     raw_html_tags,
     render_markdown,
     sanitize,
 )
+from tests.bidi_cases import CASES
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # Problems are worded in the staff member's language; an earlier test may have left Arabic on.
+    with translation.override("en"):
+        yield
 
 
 class ElementCollector(HTMLParser):
@@ -116,15 +134,15 @@ def test_arabic_text_isolates_latin_runs_and_numbers_but_not_markup():
     html = render_markdown(
         "جرعة أعلى بـ 300 إلى 400 مرة من IV [^1]، راجع [الموقع](https://example.org).", "ar"
     )
-    assert "<bdi>300</bdi>" in html and "<bdi>400</bdi>" in html and "<bdi>IV</bdi>" in html
+    assert '<bdi dir="ltr">300</bdi>' in html and '<bdi dir="ltr">IV</bdi>' in html
     assert 'href="https://example.org"' in html  # attributes are untouched
-    assert "<bdi>1</bdi>" not in html  # the citation marker keeps its own markup
+    assert '<bdi dir="ltr">1</bdi>' not in html  # the citation marker keeps its own markup
 
 
 def test_brackets_around_latin_text_stay_in_the_arabic_flow_so_they_mirror():
     html = render_markdown("في الوريد (ويُكتب IV) أو (5-FU).", "ar")
-    assert "(ويُكتب <bdi>IV</bdi>)" in html
-    assert "(<bdi>5-FU</bdi>)" in html
+    assert '(ويُكتب <bdi dir="ltr">IV</bdi>)' in html
+    assert '(<bdi dir="ltr">5-FU</bdi>)' in html
 
 
 def test_english_text_is_not_wrapped_in_bdi():
@@ -190,3 +208,239 @@ def test_a_lone_script_tag_is_refused_and_removed_but_its_text_kept():
 
 def test_a_script_closer_with_spaces_or_capitals_still_ends_the_script():
     assert render_markdown("A <SCRIPT >evil()</SCRIPT > B") == "<p>A  B</p>"
+
+
+# --- Mixed-direction text in Arabic ----------------------------------------------------------
+
+class IsolatedRuns(HTMLParser):
+    """The text of each outermost `<bdi dir="ltr">`, nested isolates included."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.runs, self.depth = [], 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "bdi":
+            assert ("dir", "ltr") in attrs
+            if self.depth == 0:
+                self.runs.append("")
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "bdi":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.runs[-1] += data
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_each_left_to_right_token_is_isolated_whole_inside_arabic(case):
+    html = render_markdown(case.sentence, "ar")
+    isolated = IsolatedRuns(html).runs
+    assert case.token in isolated, html
+    # The Arabic words around the token stay outside every isolate, in the right-to-left flow.
+    assert not any(case.before in run or case.after in run for run in isolated)
+
+
+def test_each_eastern_arabic_number_in_a_run_is_isolated_so_its_groups_keep_their_order():
+    html = render_markdown("اتصل على +٩٦٦ ١١ ١٢٣ أو تناول ١-٢ قرص عند ٣٨٫٥ درجة", "ar")
+    assert (
+        '<bdi dir="ltr">+<bdi dir="ltr">٩٦٦</bdi> <bdi dir="ltr">١١</bdi> <bdi dir="ltr">١٢٣</bdi></bdi>'
+    ) in html
+    assert '<bdi dir="ltr"><bdi dir="ltr">١</bdi>-<bdi dir="ltr">٢</bdi></bdi>' in html
+    assert '<bdi dir="ltr">٣٨٫٥</bdi>' in html  # one number: nothing inside to reorder
+
+
+def test_the_bidi_table_has_at_least_thirty_cases_from_real_phrasing():
+    assert len(CASES) >= 30
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+def test_parentheses_and_sentence_punctuation_stay_outside_the_isolate_so_they_mirror():
+    html = render_markdown("يُباع باسم (Lantus®). اتصل على 997.", "ar")
+    assert '(<bdi dir="ltr">Lantus®</bdi>).' in html
+    assert '<bdi dir="ltr">997</bdi>.' in html
+
+
+def test_an_ampersand_in_an_arabic_url_stays_inside_its_isolate():
+    html = render_markdown("انظر https://clinic.example/a?b=1&c=2 الآن", "ar")
+    assert '<bdi dir="ltr">https://clinic.example/a?b=1&amp;c=2</bdi>' in html
+
+
+def test_link_text_and_emphasis_are_isolated_inside_their_element_not_across_it():
+    html = render_markdown("اقرأ **5 mL** و[الدليل PDF](https://clinic.example/g.pdf).", "ar")
+    assert '<strong><bdi dir="ltr">5 mL</bdi></strong>' in html
+    assert '>الدليل <bdi dir="ltr">PDF</bdi></a>' in html
+    assert 'href="https://clinic.example/g.pdf"' in html
+
+
+def test_code_is_left_as_written_in_arabic():
+    assert "<code>x = 5 mL</code>" in render_markdown("اكتب `x = 5 mL` هنا", "ar")
+
+
+# --- Direction controls ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "control, name",
+    [
+        ("\u202a", "U+202A LEFT-TO-RIGHT EMBEDDING"), ("\u202b", "U+202B RIGHT-TO-LEFT EMBEDDING"),
+        ("\u202c", "U+202C POP DIRECTIONAL FORMATTING"), ("\u202d", "U+202D LEFT-TO-RIGHT OVERRIDE"),
+        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"), ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("\u2067", "U+2067 RIGHT-TO-LEFT ISOLATE"), ("\u2068", "U+2068 FIRST STRONG ISOLATE"),
+        ("\u2069", "U+2069 POP DIRECTIONAL ISOLATE"), ("\u200e", "U+200E LEFT-TO-RIGHT MARK"),
+        ("\u200f", "U+200F RIGHT-TO-LEFT MARK"), ("\u061c", "U+061C ARABIC LETTER MARK"),
+    ],
+)
+def test_each_direction_control_is_refused_by_name(control, name):
+    problems = authoring_problems(f"Take 1{control}01 tablets")
+    assert len(problems) == 1 and name in problems[0]
+
+
+def test_a_right_to_left_override_cannot_turn_one_tablet_into_a_hundred_and_ten():
+    text = "Take 1\u202e01\u202c tablets"
+    assert bidi_controls(text) == ["U+202E RIGHT-TO-LEFT OVERRIDE", "U+202C POP DIRECTIONAL FORMATTING"]
+    # Stored before the rule, such text still renders without the controls.
+    assert render_markdown(text) == "<p>Take 101 tablets</p>"
+
+
+# --- Citation markers ------------------------------------------------------------------------
+
+def test_citation_markers_stay_text_in_code_link_text_urls_titles_and_escapes():
+    text = 'Real [^1]. `[^2]` [see [^3]](https://example.org/[^4] "title [^5]") \\[^6] [^1]'
+    html = render_markdown(text, "en", "overview")
+    assert re.findall(r'href="#cite-(\d+)"', html) == ["1", "1"]
+    assert 'id="cite-ref-overview-1-1"' in html and 'id="cite-ref-overview-1-2"' in html
+    assert '<a href="https://example.org/[^4]" title="title [^5]"' in html
+    assert ">see [^3]</a>" in html and "<code>[^2]</code>" in html and "[^6]" in html
+    assert cited_numbers(text) == [1]
+
+
+def test_missing_citations_lists_only_real_markers_without_a_citation_sorted():
+    text = "A [^9] and [^2], then [^1]; `[^7]` and [x [^8]](https://example.org)."
+    assert missing_citations(text, [1, 3]) == [2, 9]
+    assert missing_citations(text, {1, 2, 9}) == []
+    assert missing_citations("", [1]) == []
+
+
+# --- What rendering would drop is refused ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("See ![a diagram](https://example.org/pump.png).", "Images"),
+        ("# Big heading\n\nText", "#"),
+        ("## Section heading\n\nText", "##"),
+        ("Heading\n=======\n\nText", "#"),
+        ("##### Small\n\nText", "#####"),
+        ('!!! caution "Careful"\n    Text', "caution"),
+        ("Text <b>bold</b>", "<b>"),
+        ("Text\n\n    indented by mistake", "four spaces"),
+    ],
+)
+def test_markdown_the_renderer_would_drop_is_refused_by_name(text, named):
+    problems = authoring_problems(text)
+    assert len(problems) == 1 and named in problems[0]
+
+
+def test_supported_markdown_raises_no_problem_in_either_language():
+    text = (
+        "Intro **bold** and [a link](https://example.org) [^1].\n\n### Sub\n\n#### Below\n\n"
+        "- one\n    - two\n\n1. first\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> quote\n\n"
+        '!!! note\n    N\n\n!!! tip "T"\n    T\n\n!!! important\n    I\n\n!!! warning\n    W\n\n'
+        '!!! danger "Call 999"\n    D\n\n`code` and 3 < 4.'
+    )
+    assert authoring_problems(text) == []
+    assert authoring_problems(text.replace("Intro", "مقدمة"), "ar") == []
+
+
+def test_danger_is_an_urgent_box_whose_title_says_urgent_to_screen_readers():
+    html = render_markdown('!!! danger "Call 999 now"\n    Severe pain.')
+    assert '<div class="admonition danger">' in html
+    assert '<p class="admonition-title"><span class="visually-hidden">Urgent: </span>Call 999 now</p>' in html
+    with translation.override("en"):
+        html_ar = render_markdown('!!! danger "اتصل بالإسعاف"\n    ألم شديد.', "ar")
+    assert '<span class="visually-hidden">عاجل: </span>اتصل بالإسعاف' in html_ar
+
+
+@pytest.mark.parametrize(
+    "kind, english, arabic",
+    [("warning", "Warning", "تحذير"), ("note", "Note", "ملاحظة"), ("tip", "Tip", "نصيحة"),
+     ("important", "Important", "مهم"), ("danger", "Urgent", "عاجل")],
+)
+def test_an_untitled_callout_is_titled_in_the_texts_own_language(kind, english, arabic):
+    # Whatever language the staff member's admin is in, the text's language decides.
+    with translation.override("ar"):
+        assert f'<p class="admonition-title">{english}</p>' in render_markdown(f"!!! {kind}\n    Body", "en")
+    with translation.override("en"):
+        assert f'<p class="admonition-title">{arabic}</p>' in render_markdown(f"!!! {kind}\n    نص", "ar")
+
+
+def test_an_explicitly_empty_callout_title_shows_no_title():
+    assert "admonition-title" not in render_markdown('!!! warning ""\n    Body')
+
+
+# --- No input can crash or stall a save ------------------------------------------------------
+
+def test_text_over_the_size_limit_is_refused_naming_the_limit():
+    problems = authoring_problems("a" * (MARKDOWN_MAX_CHARS + 1))
+    assert len(problems) == 1 and f"{MARKDOWN_MAX_CHARS:,}" in problems[0]
+    assert authoring_problems("a" * MARKDOWN_MAX_CHARS) == []
+
+
+@pytest.mark.parametrize("marker", ["- ", "* ", "1. ", "> "])
+def test_a_thousand_nested_list_or_quote_markers_render_and_are_refused(marker):
+    text = marker * 1000 + "the staff member's words"
+    html = render_markdown(text)
+    assert "the staff member&#x27;s words" in html or "the staff member's words" in html
+    assert authoring_problems(text)
+
+
+def test_deep_indented_lists_are_refused_past_the_nesting_limit():
+    text = "".join("    " * level + "- item\n" for level in range(MAX_NESTING + 2))
+    assert any("nested" in problem for problem in authoring_problems(text))
+    allowed = "".join("    " * level + "- item\n" for level in range(MAX_NESTING))
+    assert authoring_problems(allowed) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 8000, "[" * 4000 + "]" * 4000, ("[a](b) " + "[" * 20) * 700, "![" * 8000],
+    ids=["unclosed", "nested", "links-and-unclosed", "images"],
+)
+def test_thousands_of_brackets_render_as_text_and_pass(text):
+    html = render_markdown(text)
+    assert html.startswith("<p>") and "[" in html
+    assert authoring_problems(text) == []
+
+
+# Markdown's own punctuation, both scripts, digits and the pieces that open blocks.
+MARKDOWN_PIECES = [*"[]()!#*_`>-+|:=~^&<\\/\"' \n\t\u00a0aب1.%°®@?", "    ", "!!! ", "[^1]", "- ", "1. "]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=300).map("".join),
+    language=st.sampled_from(["en", "ar"]),
+)
+@example(text="- " * 1000 + "x", language="en")  # RecursionError inside Python-Markdown on main
+@example(text="[" * 8000, language="ar")
+def test_rendering_never_raises_whatever_the_text(text, language):
+    html = render_markdown(text, language)
+    assert sanitize(html) == html
+    assert isinstance(authoring_problems(text, language), list)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300))
+def test_rendering_never_raises_on_arbitrary_unicode(text):
+    render_markdown(text, "ar")
+    missing_citations(text, [1])
+
+
+def test_table_column_alignment_survives_as_start_centre_and_end():
+    html = render_markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+    assert '<th class="align-start">a</th>' in html and '<td class="align-center">2</td>' in html
+    assert '<td class="align-end">3</td>' in html and "style" not in html
