@@ -1,31 +1,117 @@
-"""A Content-Security-Policy for the public pages.
+"""What the settings cannot say by themselves: the admin's own CSP, which responses are compressed,
+how long a staff session lives, and which address a failed sign-in is counted against.
 
-The portal loads nothing from anywhere else and has no inline script or style; saying so in a
-header makes browsers refuse any third-party request or inline code an injected tag or a careless
-template change might try. The admin is left to Django's own defaults, since its widgets are not
-ours to vouch for.
+The policies themselves are data in portal/settings.py; django-csp, django-permissions-policy and
+django-axes do the work. Only the choices that depend on the request are made here.
 """
 
-PUBLIC_PAGE_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+import time
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import logout
+from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import render
 
 
-class ContentSecurityPolicyMiddleware:
+def is_admin_path(request):
+    return request.path_info.startswith(settings.ADMIN_URL_PREFIX)
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """Public pages get settings.CONTENT_SECURITY_POLICY; the admin gets ADMIN_CONTENT_SECURITY_POLICY,
+    which allows the inline styles its widgets and jQuery UI's tabs write (see the README)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and is_admin_path(request):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress public pages, never the admin.
+
+    Compressing a page that carries a secret (the admin's CSRF token, a staff member's data) next
+    to text an attacker can influence lets them read it from the compressed size (BREACH). Public
+    pages carry no secret, and they are most of the bytes patients download.
+    """
+
+    # Text only: PDFs and images are compressed already, and squeezing them again costs every
+    # request CPU for a few bytes.
+    COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if is_admin_path(request) or not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)
+
+
+# Session keys written by StaffSessionExpiryMiddleware.
+SESSION_STARTED = "portal_session_started"
+SESSION_LAST_SEEN = "portal_session_last_seen"
+# Writing the session on every request would cost a database write per click; a minute of
+# imprecision in the idle timeout costs nothing.
+LAST_SEEN_RESOLUTION = 60
+
+
+class StaffSessionExpiryMiddleware:
+    """Sign staff out after settings.STAFF_SESSION_IDLE_SECONDS without a request and, however
+    active, after settings.STAFF_SESSION_MAX_SECONDS.
+
+    Django's session lifetime (SESSION_COOKIE_AGE) restarts at every save, so alone it is neither
+    an idle timeout nor a maximum age. Only staff sign in here; patients have no session at all,
+    and this middleware never opens one (opening one would add `Vary: Cookie` to public pages).
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", PUBLIC_PAGE_POLICY)
-        return response
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            self.check(request)
+        return self.get_response(request)
+
+    def check(self, request):
+        now = int(time.time())
+        session = request.session
+        started = session.get(SESSION_STARTED)
+        last_seen = session.get(SESSION_LAST_SEEN)
+        if started is None or last_seen is None:
+            # Signed in before this middleware existed, or just now: count from here.
+            session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = now
+            return
+        if (
+            now - last_seen > settings.STAFF_SESSION_IDLE_SECONDS
+            or now - started > settings.STAFF_SESSION_MAX_SECONDS
+        ):
+            logout(request)  # flushes the session; the admin then asks for a sign-in
+            return
+        if now - last_seen >= LAST_SEEN_RESOLUTION:
+            session[SESSION_LAST_SEEN] = now
+
+
+def client_ip(request):
+    """The address a failed sign-in is counted against.
+
+    Behind the load balancer (DJANGO_BEHIND_TLS_PROXY), REMOTE_ADDR is the balancer's own address
+    for every visitor, so the visitor's is the last one the balancer appended to
+    X-Forwarded-For; the entries before it are whatever the client chose to send.
+    """
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' lockout page, in the admin's look and the visitor's language, saying how long
+    to wait and what to do instead."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)),
+        "site_header": admin.site.site_header,
+    }
+    return render(request, "admin/locked_out.html", context, status=429)
