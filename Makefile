@@ -54,10 +54,12 @@ test: install-test messages lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Measured as production runs: DEBUG off, hashed static files not needed (no browser here).
+# Load test as production runs: gunicorn, DEBUG off, collected static files, wrk on 127.0.0.1.
+# `make bench DB=postgres` for PostgreSQL + Redis with two app servers; BENCH_ARGS="--duration 30"
+# for longer runs (see content/management/commands/bench.py).
 bench: install-test messages
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
-	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(MANAGE) bench $(if $(filter postgres,$(DB)),--postgres) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
