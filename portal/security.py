@@ -1,5 +1,5 @@
-"""What the settings cannot say by themselves: the admin's own CSP, which responses are compressed,
-how long a staff session lives, and which address a failed sign-in is counted against.
+"""What the settings cannot say by themselves: which responses are compressed, how long a staff
+session lives, which address a failed sign-in is counted against, and the lockout page.
 
 The policies themselves are data in portal/settings.py; django-csp, django-permissions-policy and
 django-axes do the work. Only the choices that depend on the request are made here.
@@ -7,7 +7,6 @@ django-axes do the work. Only the choices that depend on the request are made he
 
 import time
 
-from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import logout
@@ -17,17 +16,6 @@ from django.shortcuts import render
 
 def is_admin_path(request):
     return request.path_info.startswith(settings.ADMIN_URL_PREFIX)
-
-
-class PortalCSPMiddleware(CSPMiddleware):
-    """Public pages get settings.CONTENT_SECURITY_POLICY; the admin gets ADMIN_CONTENT_SECURITY_POLICY,
-    which allows the inline styles its widgets and jQuery UI's tabs write (see the README)."""
-
-    def get_policy_parts(self, request, response, report_only=False):
-        parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and is_admin_path(request):
-            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
-        return parts
 
 
 class PublicGZipMiddleware(GZipMiddleware):

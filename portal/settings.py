@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Headers first, so static files and error pages carry them too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "portal.security.PortalCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself (pre-compressed by collectstatic), so
     # only pages are compressed here, and before everything that writes the page body.
@@ -207,24 +207,26 @@ PERMISSIONS_POLICY = {
     "payment": [], "usb": [], "clipboard-write": ["self"],
 }
 
-# Content-Security-Policy (django-csp). Public pages load nothing from anywhere else and have no
-# inline script or style, so an injected tag or a careless template change can fetch or run
-# nothing. A Django 6 upgrade can move these dicts to its built-in SECURE_CSP almost as they are.
-_CSP_COMMON = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
+# Content-Security-Policy (django-csp), on every response, the admin's included: scripts, styles,
+# fonts and images from this site only, no inline script or style, no plugins, no framing. So an
+# injected tag or a careless template change can fetch or run nothing. The admin, its date and
+# related-object widgets and modeltranslation's jQuery UI tabs (served from static/vendor/) run
+# under it without a violation (tests/browser/test_production_browser.py). Django 6's built-in
+# SECURE_CSP takes nearly the same dictionary, so moving to it later is small.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_COMMON | {"style-src": ["'self'"]}}
-# The admin: the same, but its templates and widgets (and modeltranslation's jQuery UI tabs) write
-# style="" attributes, which 'self' alone would refuse; scripts stay limited to our own files.
-ADMIN_CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_COMMON | {"style-src": ["'self'", "'unsafe-inline'"]}}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -241,11 +243,14 @@ SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
 # How long a rendered public page may be reused before it is rebuilt; publishing clears it.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # The level on the handler too: Django's own loggers (django.request's "Not Found" warnings)
+    # propagate to it whatever the root logger's level says.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint warns about every CSS property it does not know; the handout CSS deliberately
     # carries some for browsers (e.g. unicode-bidi: isolate after its embed fallback).
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
