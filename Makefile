@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # (pyproject.toml's pytest env), as production does.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup install install-test messages lint bench clean reset-staff-password
+.PHONY: run test setup install install-test messages lint bench audit clean reset-staff-password
 
 # pip, not python, marks a usable venv: without Debian's python3-venv, `python3 -m venv` fails
 # half-way, leaving a python but no pip behind.
@@ -60,6 +60,18 @@ test: install-test messages lint
 bench: install-test messages
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(MANAGE) bench $(if $(filter postgres,$(DB)),--postgres) $(BENCH_ARGS)
+
+# Lighthouse from npm into var/audit/ (not committed), run with Debian's Chromium against the demo
+# served with production settings; prints the scores per page and language.
+LIGHTHOUSE_VERSION ?= 12.8.2
+AUDIT_DIR := var/audit
+$(AUDIT_DIR)/node_modules/.bin/lighthouse:
+	mkdir -p $(AUDIT_DIR)
+	cd $(AUDIT_DIR) && CHROMEDRIVER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_DOWNLOAD=true \
+	  npm install --no-audit --no-fund --prefix . lighthouse@$(LIGHTHOUSE_VERSION)
+
+audit: install messages $(AUDIT_DIR)/node_modules/.bin/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(MANAGE) audit $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
