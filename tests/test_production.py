@@ -224,6 +224,19 @@ def test_admin_pages_are_never_compressed(admin_client):
         assert "Content-Encoding" not in response, url
 
 
+def test_a_staff_preview_which_varies_with_the_session_is_not_compressed(admin_client, demo_procedure):
+    response = admin_client.get(f"/en/procedures/{DEMO_SLUG}/preview/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and "Cookie" in response["Vary"]
+    assert "Content-Encoding" not in response
+
+
+def test_a_compressed_page_is_the_same_page(client, demo_procedure):
+    url = f"/ar/procedures/{DEMO_SLUG}/"
+    plain = client.get(url).content
+    for _ in range(2):  # the second is compressed from the memo
+        assert gzip.decompress(client.get(url, HTTP_ACCEPT_ENCODING="gzip").content) == plain
+
+
 def test_pdfs_are_not_compressed_again(client, demo_procedure):
     response = client.get(f"/en/procedures/{DEMO_SLUG}/handout.pdf", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200 and "Content-Encoding" not in response
