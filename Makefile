@@ -71,7 +71,7 @@ $(AUDIT_DIR)/node_modules/.bin/lighthouse:
 	  npm install --no-audit --no-fund --prefix . lighthouse@$(LIGHTHOUSE_VERSION)
 
 audit: install messages $(AUDIT_DIR)/node_modules/.bin/lighthouse
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(MANAGE) audit $(AUDIT_ARGS)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(MANAGE) audit $(if $(filter postgres,$(DB)),--postgres) $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

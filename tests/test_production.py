@@ -72,6 +72,22 @@ def test_the_lockout_is_per_user_and_address(client, staff):
     assert signed_in(sign_in(client, PASSWORD, REMOTE_ADDR="192.0.2.7"))
 
 
+def test_behind_the_load_balancer_the_lockout_counts_the_address_it_forwards(client, staff, settings):
+    settings.BEHIND_TLS_PROXY = True
+    # REMOTE_ADDR is the balancer for everyone; the balancer appends the visitor's own address,
+    # after whatever the visitor claimed.
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.50, 198.51.100.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "wrong", **attacker)
+    assert sign_in(client, PASSWORD, **attacker).status_code == 429
+    # A colleague behind the same balancer, and the attacker claiming another address, are apart.
+    colleague = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.4"}
+    assert signed_in(sign_in(client, PASSWORD, **colleague))
+    client.logout()
+    spoofing = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.4, 198.51.100.9"}
+    assert sign_in(client, PASSWORD, **spoofing).status_code == 429
+
+
 def test_the_lockout_ends_after_the_cool_off(client, staff):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, "wrong")

@@ -37,19 +37,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+        parser.add_argument("--postgres", action="store_true",
+                            help="Serve from PostgreSQL + Redis, two servers, as bench --postgres does.")
         parser.add_argument("--only", nargs="*", default=(), help='Pages to audit, e.g. "procedure ar".')
         parser.add_argument("--runs", type=int, default=1,
                             help="Runs per page; the one with the median performance score is shown "
                                  "(simulated throttling still varies with the machine's load).")
 
-    def handle(self, chrome, only, runs, **options):
+    def handle(self, chrome, only, runs, postgres, **options):
         if not LIGHTHOUSE.exists():
             raise CommandError(f"no Lighthouse at {LIGHTHOUSE}: run make audit, which installs it")
         if not Path(chrome).exists():
             raise CommandError(f"no Chromium at {chrome} (apt-get install chromium)")
-        with ProductionServer(servers=1, workers=2) as server, tempfile.TemporaryDirectory() as out:
+        servers, workers = (2, 1) if postgres else (1, 2)
+        server = ProductionServer(postgres=postgres, servers=servers, workers=workers)
+        with server, tempfile.TemporaryDirectory() as out:
             self.stdout.write(
-                f"Lighthouse (mobile, simulated throttling), {chrome}, production settings on 127.0.0.1, "
+                f"Lighthouse (mobile, simulated throttling), {chrome}, production settings on 127.0.0.1 "
+                f"({'PostgreSQL + Redis' if postgres else 'SQLite'}), "
                 f"median of {max(1, runs)} run(s)"
             )
             self.stdout.write(
