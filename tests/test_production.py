@@ -402,7 +402,7 @@ def test_a_change_saved_through_one_app_server_reaches_the_other_at_once(demo_pr
         after = other.open(server.url(page, 1)).read().decode()
         assert "Changed through server one" in after
     finally:
-        server.stop()
+        server.close()  # stops both servers and removes their working folder; the database is the suite's
 
 
 # --- the deployment the README describes -----------------------------------------------------------
