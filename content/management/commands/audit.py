@@ -74,15 +74,19 @@ class Command(BaseCommand):
                     report = reports[len(reports) // 2]
                     self.summarise(f"{kind} {language}", language, report)
 
-    def lighthouse(self, url, chrome, output):
-        result = subprocess.run(
-            [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={output}",
-             f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}"],
-            env=os.environ | {"CHROME_PATH": chrome}, capture_output=True, text=True, timeout=300,
-        )
-        if result.returncode != 0 or not output.exists():
-            raise CommandError(f"Lighthouse failed on {url}:\n{result.stderr[-3000:]}")
-        return json.loads(output.read_text())
+    def lighthouse(self, url, chrome, output, attempts=3):
+        # On a busy machine Chromium now and then fails to record the trace (NO_NAVSTART); Lighthouse
+        # itself says to run it again.
+        for _attempt in range(attempts):
+            output.unlink(missing_ok=True)
+            result = subprocess.run(
+                [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={output}",
+                 f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}"],
+                env=os.environ | {"CHROME_PATH": chrome}, capture_output=True, text=True, timeout=300,
+            )
+            if result.returncode == 0 and output.exists():
+                return json.loads(output.read_text())
+        raise CommandError(f"Lighthouse failed {attempts} times on {url}:\n{result.stderr[-3000:]}")
 
     def summarise(self, label, language, report):
         audits = report["audits"]
