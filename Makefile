@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # (pyproject.toml's pytest env), as production does.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup install install-test messages lint bench clean reset-staff-password
+.PHONY: run test setup install install-test messages lint bench audit clean reset-staff-password
 
 # pip, not python, marks a usable venv: without Debian's python3-venv, `python3 -m venv` fails
 # half-way, leaving a python but no pip behind.
@@ -54,12 +54,28 @@ test: install-test messages lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Measured as production runs: DEBUG off, hashed static files not needed (no browser here).
+# Load test as production runs: gunicorn, DEBUG off, collected static files, wrk on 127.0.0.1.
+# `make bench DB=postgres` for PostgreSQL + Redis with two app servers; BENCH_ARGS="--duration 30"
+# for longer runs (see content/management/commands/bench.py).
 bench: install-test messages
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
-	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(MANAGE) bench $(if $(filter postgres,$(DB)),--postgres) $(BENCH_ARGS)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
 	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench_rendering
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
+	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench_publishing
+
+# Lighthouse from npm into var/audit/ (not committed), run with Debian's Chromium against the demo
+# served with production settings; prints the scores per page and language.
+LIGHTHOUSE_VERSION ?= 12.8.2
+AUDIT_DIR := var/audit
+$(AUDIT_DIR)/node_modules/.bin/lighthouse:
+	mkdir -p $(AUDIT_DIR)
+	cd $(AUDIT_DIR) && CHROMEDRIVER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_DOWNLOAD=true \
+	  npm install --no-audit --no-fund --prefix . lighthouse@$(LIGHTHOUSE_VERSION)
+
+audit: install messages $(AUDIT_DIR)/node_modules/.bin/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(MANAGE) audit $(if $(filter postgres,$(DB)),--postgres) $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -5,6 +5,7 @@ A production start (DJANGO_DEBUG off) refuses to run without DJANGO_SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,21 +51,31 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
     "content",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.security.ContentSecurityPolicyMiddleware",
+    # Headers first, so static files and error pages carry them too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers static files itself (pre-compressed by collectstatic), so
+    # only pages are compressed here, and before everything that writes the page body.
+    "portal.security.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.security.StaffSessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes wants to be last: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -103,17 +114,55 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One Redis shared by every process in production; local memory for a single local process.
+# One Redis shared by every process in production; local memory for a single local process. The
+# prefix keeps the portal's keys apart from anything else in the same Redis database.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+
+# The admin lives at DJANGO_ADMIN_PATH: a path nobody guesses turns away the robots that try
+# /admin/ on every site. It is not a secret the security rests on; the lockout below is.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty: the patient pages live at /.")
+ADMIN_URL_PREFIX = "/" + ADMIN_PATH
+
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name from
+# one address, that pair is refused, the right password included, until the cool-off has passed
+# or an administrator runs `manage.py axes_reset_username NAME` (or axes_reset_ip_username).
+# Per pair, so a stranger cannot lock a colleague out from elsewhere by guessing at their name.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# Sign-ins are few; a line per attempt in the log is noise, the AccessAttempt rows are the record.
+AXES_VERBOSE = False
+
+# Staff sessions (patients never sign in): signed out after an idle period and, however active,
+# after a working day. portal.security.StaffSessionExpiryMiddleware enforces both.
+STAFF_SESSION_IDLE_SECONDS = 60 * int(os.environ.get("DJANGO_STAFF_SESSION_IDLE_MINUTES", "30"))
+STAFF_SESSION_MAX_SECONDS = 3600 * int(os.environ.get("DJANGO_STAFF_SESSION_MAX_HOURS", "10"))
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,13 +203,45 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+# /favicon.ico, which browsers and crawlers ask for without reading the page, served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "favicon"
 
 SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Every response says the portal uses no camera, microphone, location, payment or sensors; only
+# the share section's copy button writes to the clipboard (reading it already needs the reader's consent).
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": [], "camera": [], "display-capture": [], "encrypted-media": [],
+    "geolocation": [], "gyroscope": [], "magnetometer": [], "microphone": [], "midi": [],
+    "payment": [], "usb": [], "clipboard-write": ["self"],
+}
+
+# Content-Security-Policy (django-csp), on every response, the admin's included: scripts, styles,
+# fonts and images from this site only, no inline script or style, no plugins, no framing. So an
+# injected tag or a careless template change can fetch or run nothing. The admin, its date and
+# related-object widgets and modeltranslation's jQuery UI tabs (served from static/vendor/) run
+# under it without a violation (tests/browser/test_production_browser.py). Django 6's built-in
+# SECURE_CSP takes nearly the same dictionary, so moving to it later is small.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_flag("DJANGO_BEHIND_TLS_PROXY"):
+BEHIND_TLS_PROXY = env_flag("DJANGO_BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Off by default so a first local or plain-HTTP start works; a deployment behind TLS sets both.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SSL_REDIRECT")
@@ -174,11 +255,14 @@ REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 # How long a rendered public page may be reused before it is rebuilt; publishing clears it.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # The level on the handler too: Django's own loggers (django.request's "Not Found" warnings)
+    # propagate to it whatever the root logger's level says.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint warns about every CSS property it does not know; the handout CSS deliberately
     # carries some for browsers (e.g. unicode-bidi: isolate after its embed fallback).
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},

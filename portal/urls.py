@@ -1,13 +1,21 @@
-"""URLs: patient pages under a language prefix (/en/, /ar/); the admin outside it."""
+"""URLs: patient pages under a language prefix (/en/, /ar/); the admin and health checks outside it.
 
+The admin's path comes from DJANGO_ADMIN_PATH (settings.ADMIN_PATH).
+"""
+
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from portal import health
+
 admin.site.site_header = admin.site.site_title = "Patient education portal"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     *i18n_patterns(path("", include("content.urls"))),
 ]
 

@@ -1,15 +1,33 @@
-import pytest
-from django.core.cache import cache
+import uuid
 
+import pytest
+from django.conf import settings
+from django.test.utils import override_settings
+
+from portal.caching import delete_own_keys
 from tests.builders import load_demo_content
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_our_own():
+    """Every test run keys the cache under a prefix of its own: with REDIS_URL set the suite shares
+    a Redis with whoever else uses it, and must neither read their keys nor delete them."""
+    run = uuid.uuid4().hex[:12]
+    own = {
+        alias: config | {"KEY_PREFIX": f"{config.get('KEY_PREFIX') or 'portal'}-test-{run}"}
+        for alias, config in settings.CACHES.items()
+    }
+    with override_settings(CACHES=own):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # Pages are cached by content version; each test starts without leftovers of another.
-    cache.clear()
+def empty_cache(cache_of_our_own):
+    # Pages are cached by content version; each test starts without leftovers of another. Only
+    # this run's keys: cache.clear() on Redis would empty the whole database.
+    delete_own_keys()
     yield
-    cache.clear()
+    delete_own_keys()
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def test_arabic_inside_an_isolated_latin_run_is_left_alone_and_latin_terms_still
     terms = [{"term": "HAI", "anchor": "hai", "definition": "تسريب في الشريان الكبدي"}]
     html = mark("العلاج بمضخة HAI مفيد.", terms, "ar")
     assert marked_words(html) == ["HAI"]
-    assert "<bdi dir="ltr"><dfn" in html
+    assert '<bdi dir="ltr"><dfn' in html
 
 
 def test_without_terms_or_text_the_html_comes_back_unchanged():

@@ -1,101 +1,387 @@
-"""Print how fast pages and handouts are served, cold and cached, and how much memory it takes.
+"""Load-test the portal as production serves it and print the figures: `make bench`.
 
 Figures, not pass/fail: these machines are shared, so speed targets are read from this output
-rather than asserted in tests. It runs on a throwaway test database with the demo loaded, through
-Django's test client (no network), on whatever DATABASE_URL and cache the settings give.
+rather than asserted in tests. Each run builds a throwaway database with the demo content, starts
+gunicorn with production settings (DEBUG off, hashed and pre-compressed static files) on
+127.0.0.1 only, and drives every public page with wrk, next to the liveness endpoint, which goes
+through the same middleware but touches neither database nor cache: the trivial view each page's
+ratio is taken against, measured at the start and the end of the same run.
+
+    manage.py bench                  SQLite and a per-process memory cache, 1 gunicorn, 2 workers
+    manage.py bench --postgres       PostgreSQL and Redis, 2 gunicorn servers of 1 worker each,
+                                     as two machines behind a load balancer would share them
+
+Then the list again with --procedures generated procedures (1,000 by default) beside the demo.
+The driver also counts each page's database queries on a cache miss and when cached, and times
+the miss (one request, in-process: a PDF nobody has asked for yet, a page after a publish).
 """
 
-import gc
-import resource
-import statistics
+import contextlib
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.error
+import urllib.request
+from argparse import SUPPRESS
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.core.management.base import BaseCommand, CommandError
 
+ROOT = Path(settings.BASE_DIR)
 SLUG = "hai-pump-chemotherapy"
+TRIVIAL = "/health/live"
 PAGES = {
-    "page en": f"/en/procedures/{SLUG}/",
-    "page ar": f"/ar/procedures/{SLUG}/",
+    "list en": "/en/",
+    "list ar": "/ar/",
+    "procedure en": f"/en/procedures/{SLUG}/",
+    "procedure ar": f"/ar/procedures/{SLUG}/",
+    "handout html en": f"/en/procedures/{SLUG}/handout/",
+    "handout html ar": f"/ar/procedures/{SLUG}/handout/",
+    "cached pdf ar": f"/ar/procedures/{SLUG}/handout.pdf",
 }
-UNCACHED_PAGES = {"list ar": "/ar/"}  # two small queries; not worth a cache
-PDFS = {
-    "pdf en": f"/en/procedures/{SLUG}/handout.pdf",
-    "pdf ar": f"/ar/procedures/{SLUG}/handout.pdf",
-    "pdf bilingual": f"/ar/procedures/{SLUG}/handout/bilingual.pdf",
-}
-TARGETS = "targets: PDF cold < 1000 ms on 2 cores; cached PDF about as fast as a cached page"
+# What a browser sends: the pages' compression is part of what they cost.
+ACCEPT_ENCODING = "gzip, deflate, br"
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-def milliseconds(seconds):
-    return f"{seconds * 1000:8.1f} ms"
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url, timeout=30):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT_ENCODING})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, response.headers, response.read()
+
+
+class ProductionServer:
+    """gunicorn with production settings on a throwaway database, on 127.0.0.1 only.
+
+    `servers` separate gunicorn masters of `workers` processes each; with PostgreSQL and Redis
+    they share one database and one cache, as separate machines do. Used by `bench` and `audit`.
+    """
+
+    def __init__(self, postgres=False, servers=1, workers=2, log=sys.stderr):
+        self.postgres, self.servers, self.workers, self.log = postgres, servers, workers, log
+        self.workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        self.ports, self.processes = [], []
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+        env |= {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_STATIC_MANIFEST": "1",
+            "DJANGO_STATIC_ROOT": str(self.workdir / "static"),
+            "DJANGO_LOG_LEVEL": "ERROR",
+            # Plain HTTP on loopback: secure cookies would never come back.
+            "DJANGO_SECURE_COOKIES": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        if postgres:
+            env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", POSTGRES_URL)
+            env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", REDIS_URL)
+            # A prefix of its own: the run deletes its own keys, never anybody else's.
+            env["CACHE_KEY_PREFIX"] = f"portal-bench-{secrets.token_hex(6)}"
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{self.workdir / 'portal.sqlite3'}"
+        self.env = env
+
+    def manage(self, *args, capture=False):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, text=True,
+            capture_output=True, timeout=900,
+        )
+        if result.returncode != 0:
+            raise CommandError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        return result.stdout if capture else None
+
+    def _postgres_database(self, action):
+        import psycopg
+
+        parts = urlsplit(self.env["DATABASE_URL"])
+        name = parts.path.lstrip("/")
+        if not re.fullmatch(r"\w+", name) or name in {"postgres", "test"}:
+            raise CommandError(f"refusing to {action} the database {name!r}: use a throwaway one")
+        maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if action == "create":
+                connection.execute(f'CREATE DATABASE "{name}"')
+
+    def prepare(self):
+        if self.postgres:
+            self._postgres_database("create")
+        self.manage("migrate", "--noinput", "-v", "0")
+        self.manage("load_demo", "-v", "0")
+        self.manage("render_content", "-v", "0")
+        self.manage("collectstatic", "--noinput", "-v", "0")
+        return self
+
+    def start(self):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.ports = [free_port() for _ in range(self.servers)]
+        for port in self.ports:
+            self.processes.append(subprocess.Popen(
+                [str(gunicorn), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                 "--workers", str(self.workers), "--worker-class", "sync", "--backlog", "2048",
+                 "--graceful-timeout", "5", "--log-level", "warning"],
+                cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log, start_new_session=True,
+            ))
+        deadline = time.monotonic() + 60
+        for port in self.ports:
+            while True:
+                try:
+                    if fetch(f"http://127.0.0.1:{port}{TRIVIAL}", timeout=2)[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise CommandError(f"gunicorn on port {port} did not answer within 60 s")
+                time.sleep(0.2)
+        return self
+
+    def stop(self):
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes = []
+
+    def restart(self):
+        self.stop()
+        self.delete_cache_keys()
+        return self.start()
+
+    def delete_cache_keys(self):
+        if self.postgres:
+            self.manage("bench", "--delete-own-cache-keys")
+
+    def url(self, path, server=0):
+        return f"http://127.0.0.1:{self.ports[server]}{path}"
+
+    def close(self):
+        self.stop()
+        with contextlib.suppress(Exception):
+            self.delete_cache_keys()
+        if self.postgres:
+            with contextlib.suppress(Exception):
+                self._postgres_database("drop")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        try:
+            return self.prepare().start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@dataclass
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(output):
+    def latency(percent):
+        value, unit = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+        return float(value) * UNITS_MS[unit]
+
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return Result(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+                  latency(50), latency(99), errors)
+
+
+def load(server, path, duration, connections):
+    """wrk against every server at once, the connections split between them; the requests per
+    second add up, the latencies are the worst server's, the errors add up."""
+    share = max(1, connections // len(server.ports))
+    runs = [
+        subprocess.Popen(
+            ["wrk", "--threads", str(min(2, share)), "--connections", str(share),
+             "--duration", f"{duration}s", "--latency", "--header", f"Accept-Encoding: {ACCEPT_ENCODING}",
+             server.url(path, index)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for index in range(len(server.ports))
+    ]
+    results = []
+    for run in runs:
+        output, _ = run.communicate(timeout=duration + 60)
+        if run.returncode != 0:
+            raise CommandError(f"wrk failed:\n{output}")
+        results.append(parse_wrk(output))
+    return Result(
+        sum(r.requests_per_second for r in results), max(r.p50_ms for r in results),
+        max(r.p99_ms for r in results), sum(r.errors for r in results),
+    )
 
 
 class Command(BaseCommand):
-    help = "Benchmark page and handout serving (cold and cached) and print the figures."
+    help = "Load-test gunicorn with production settings on 127.0.0.1 and print requests/s per page."
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=5, help="Timed runs per measurement.")
+        parser.add_argument("--postgres", action="store_true",
+                            help=f"PostgreSQL ({POSTGRES_URL}, or BENCH_DATABASE_URL) and Redis "
+                                 f"({REDIS_URL}, or BENCH_REDIS_URL), two gunicorn servers.")
+        parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
+        parser.add_argument("--connections", type=int, default=64, help="Concurrent connections.")
+        parser.add_argument("--procedures", type=int, default=1000,
+                            help="Generated procedures for the list's second run (0: skip it).")
+        # Steps the driver runs inside the server's environment (its database and cache).
+        parser.add_argument("--generate-procedures", type=int, help=SUPPRESS)
+        parser.add_argument("--count-queries", nargs="*", help=SUPPRESS)
+        parser.add_argument("--delete-own-cache-keys", action="store_true", help=SUPPRESS)
 
-    def handle(self, repeat, **options):
-        setup_test_environment()
-        settings.ALLOWED_HOSTS = ["testserver"]
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            call_command("load_demo", verbosity=0)
-            self.run(Client(), max(repeat, 1))
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+    def handle(self, **options):
+        if options["generate_procedures"] is not None:
+            return self.generate_procedures(options["generate_procedures"])
+        if options["count_queries"] is not None:
+            return self.count_queries(options["count_queries"])
+        if options["delete_own_cache_keys"]:
+            from portal.caching import delete_own_keys
 
-    def timed(self, client, url, cold, repeat):
-        timings, queries, size = [], 0, 0
-        for _ in range(repeat):
-            if cold:
-                cache.clear()
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append(time.perf_counter() - start)
-            assert response.status_code == 200, f"{url} -> {response.status_code}"
-            queries, size = len(captured), len(response.content)
-        return timings, queries, size
+            delete_own_keys()
+            return None
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is not installed: apt-get install wrk (make bench does)")
+        postgres = options["postgres"]
+        server = ProductionServer(postgres=postgres, servers=2 if postgres else 1,
+                                  workers=1 if postgres else 2)
+        with server:
+            self.run(server, options["duration"], options["connections"], options["procedures"])
+        return None
 
-    def report(self, label, kind, timings, queries, size):
+    def run(self, server, duration, connections, procedures):
+        database = "PostgreSQL + Redis" if server.postgres else "SQLite + per-process memory cache"
         self.stdout.write(
-            f"{label:<15} {kind:<7} median {milliseconds(statistics.median(timings))}"
-            f"  max {milliseconds(max(timings))}  {queries:2d} queries  {size / 1024:7.1f} KiB"
+            f"{database}; gunicorn {server.servers} server(s) x {server.workers} sync worker(s); "
+            f"wrk {connections} connections, {duration} s per row, on 127.0.0.1; "
+            f"Python {sys.version.split()[0]}, Django {__import__('django').get_version()}"
         )
+        _status, headers, body = fetch(server.url("/en/"))
+        if headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        css = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', body.decode())
+        pages = dict(PAGES) | ({"static css": css.group(1)} if css else {})
+        queries = json.loads(server.manage("bench", "--count-queries", *pages.values(), capture=True))
 
-    def run(self, client, repeat):
-        database = connection.vendor
-        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-        self.stdout.write(f"database {database}, cache {backend}, {repeat} runs each")
+        self.stdout.write(
+            f"{'':18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+            f"{'bytes':>9}  {'encoding':<9}{'queries miss/cached':>20}{'miss ms':>9}"
+        )
+        start = self.measure(server, "trivial (start)", TRIVIAL, duration, connections)
+        rows = [(label, path, self.measure(server, label, path, duration, connections, queries=queries))
+                for label, path in pages.items()]
+        end = self.measure(server, "trivial (end)", TRIVIAL, duration, connections)
+        trivial = (start.requests_per_second + end.requests_per_second) / 2
+        self.stdout.write(f"trivial view: {trivial:.0f} req/s (mean of start and end)")
+        for label, _path, result in rows:
+            self.stdout.write(f"  {label:<16} {result.requests_per_second / trivial:5.2f}x the trivial view")
 
-        start = time.perf_counter()
-        import weasyprint  # noqa: F401 - measured: the first PDF of a process pays for it
+        if procedures:
+            list_one = next(result for label, _path, result in rows if label == "list en")
+            server.manage("bench", "--generate-procedures", str(procedures))
+            server.restart()
+            many = self.measure(server, f"list en, {procedures + 1}", PAGES["list en"], duration, connections)
+            speed = many.requests_per_second / list_one.requests_per_second
+            latency = many.p50_ms / max(list_one.p50_ms, 0.001)
+            self.stdout.write(
+                f"list with {procedures + 1} procedures: {speed:.2f}x the requests/s of the list with 1 "
+                f"({latency:.1f}x its p50 latency)"
+            )
 
-        self.stdout.write(f"{'weasyprint':<15} import  {milliseconds(time.perf_counter() - start)}")
+    def measure(self, server, label, path, duration, connections, queries=None):
+        size, encoding = 0, ""
+        for index in range(len(server.ports)):
+            for _ in range(3):  # warm each worker's templates and caches
+                status, headers, body = fetch(server.url(path, index))
+                if status != 200:
+                    raise CommandError(f"{path} -> {status}")
+            size, encoding = len(body), headers.get("Content-Encoding", "-")
+        result = load(server, path, duration, connections)
+        counted = (queries or {}).get(path)
+        self.stdout.write(
+            f"{label:<18}{result.requests_per_second:9.0f}{result.p50_ms:9.1f}{result.p99_ms:9.1f}"
+            f"{result.errors:8d}{size:9d}  {encoding:<9}"
+            f"{f'{counted[0]} / {counted[1]}' if counted else '':>20}"
+            f"{f'{counted[2]:.1f}' if counted else '':>9}"
+        )
+        return result
 
-        for label, url in PAGES.items():
-            client.get(url)  # warm templates and translations
-            self.report(label, "cold", *self.timed(client, url, True, repeat))
-            self.report(label, "cached", *self.timed(client, url, False, repeat))
+    def count_queries(self, paths):
+        """{path: [queries on a cache miss, queries when cached, milliseconds of the miss]}, through
+        Django's test client and the same middleware, on this environment's database and cache."""
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
 
-        for label, url in UNCACHED_PAGES.items():
-            client.get(url)
-            self.report(label, "every", *self.timed(client, url, True, repeat))
+        from portal.caching import delete_own_keys
 
-        for label, url in PDFS.items():
-            client.get(url)
-            self.report(label, "cold", *self.timed(client, url, True, repeat))
-            self.report(label, "cached", *self.timed(client, url, False, repeat))
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client, counts = Client(), {}
+        for path in paths:
+            delete_own_keys()
+            client.get(path)  # templates, translations and connections warmed...
+            delete_own_keys()  # ...but the page itself not cached
+            figures, miss_ms = [], 0.0
+            for attempt in range(2):
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    response = client.get(path)
+                    if attempt == 0:
+                        miss_ms = (time.perf_counter() - start) * 1000
+                if response.status_code != 200:
+                    raise CommandError(f"{path} -> {response.status_code}")
+                figures.append(len(captured))
+            counts[path] = [*figures, round(miss_ms, 1)]
+        self.stdout.write(json.dumps(counts))
 
-        gc.collect()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stdout.write(f"peak resident memory of this process: {peak:.0f} MiB")
-        self.stdout.write(TARGETS)
+    def generate_procedures(self, count):
+        """`count` published copies of the demo procedure under other slugs (texts and rendered
+        HTML included), so the list shows count + 1 procedures."""
+        from django.db import transaction
+
+        from content.models import Procedure
+
+        demo = Procedure.objects.get(slug=SLUG)
+        fields = [f.attname for f in Procedure._meta.concrete_fields if not f.primary_key]
+        copies = []
+        for number in range(1, count + 1):
+            copy = Procedure(**{name: getattr(demo, name) for name in fields})
+            copy.slug = f"generated-{number:05d}"
+            copies.append(copy)
+        with transaction.atomic():
+            Procedure.objects.bulk_create(copies, batch_size=500)
+
