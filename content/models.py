@@ -220,6 +220,9 @@ class Section(TranslatedContent):
         TRAVEL = "travel", _("Travel")
         WHEN_TO_CALL = "when_to_call", _("When to call your care team")
         RESULTS = "results", _("Results")
+        # Last, beside the common questions: what to take to the next appointment. (New kinds go
+        # at the end, so the stored positions of existing sections stay right.)
+        QUESTIONS_TO_ASK = "questions_to_ask", _("Questions to ask your care team")
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="sections", verbose_name=_("procedure")
@@ -471,6 +474,70 @@ class Publication(models.Model):
     @property
     def review_overdue(self):
         return self.next_review_due < timezone.localdate()
+
+
+class SearchEntry(models.Model):
+    """What search reads of a published version in one language, computed when it is published.
+
+    The `*_index` columns hold content.search's keys (" key key "), already folded, so a search
+    is one query with plain `__contains` on `keys` (the same on SQLite and PostgreSQL) and the
+    few candidates are ranked in Python from these columns; the plain texts give the snippet.
+    Only rows of a procedure's live version are ever searched (content.views.search).
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_entries")
+    language = models.CharField(max_length=8)
+    keys = models.TextField(blank=True)  # every field's keys together: the pre-filter
+    title_index = models.TextField(blank=True)
+    headings_index = models.TextField(blank=True)
+    glossary_terms_index = models.TextField(blank=True)
+    text_index = models.TextField(blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    headings = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "language"], name="one_search_entry_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.publication} ({self.language})"
+
+
+class GlossaryTerm(TranslatedContent):
+    """A medical word explained in plain language, in English and Arabic.
+
+    Pages carry the glossary as it was when they were published (content.publishing), like every
+    other text a clinician reviewed: a changed term shows on a page when it is next published.
+    """
+
+    slug = models.SlugField(
+        _("address name"), max_length=80, unique=True, allow_unicode=False,
+        help_text=_("The entry's anchor on the glossary page: lower-case ASCII letters, digits and "
+                    "hyphens, the same in every language."),
+    )
+    term = models.CharField(_("term"), max_length=120)
+    other_forms = models.TextField(
+        _("other forms"), blank=True,
+        help_text=_("Other ways the text writes the term, one per line: a short form, a plural "
+                    "the matching rules do not cover, another spelling."),
+    )
+    definition = models.TextField(
+        _("plain definition"), max_length=400,
+        help_text=_("One or two short, plain sentences, read in the middle of a sentence. Changes "
+                    "show on procedure pages when they are next published."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+
+    def __str__(self):
+        return self.term_en or self.term or self.slug
 
 
 class HandoutFile(models.Model):

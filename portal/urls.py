@@ -2,12 +2,18 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from content.sitemaps import SITEMAPS
+from content.views import robots_txt
 
 admin.site.site_header = admin.site.site_title = "Patient education portal"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     *i18n_patterns(path("", include("content.urls"))),
 ]
 
