@@ -16,13 +16,21 @@ re-indexes or re-reads the glossary table:
 
 import dataclasses
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
 from content import search
 from content.glossary import mark_terms
 from content.localized import local_text
-from content.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, GlossaryTerm, SearchEntry, Section
+from content.models import (
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGE,
+    GlossaryTerm,
+    SearchEntry,
+    SearchKey,
+    Section,
+)
 
 LANGUAGES = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
 
@@ -119,7 +127,6 @@ def search_entries(publication):
         }, language)
         rows.append(SearchEntry(
             publication=publication, language=language,
-            keys="".join(index[name] for name in search.SEARCH_FIELDS),
             title_index=index["title"], headings_index=index["headings"],
             glossary_terms_index=index["glossary_terms"], text_index=index["text"],
             title=texts.get("title", "")[:200], summary=texts.get("summary", ""),
@@ -130,4 +137,21 @@ def search_entries(publication):
 
 def store_search_entries(publication):
     SearchEntry.objects.filter(publication=publication).delete()
-    SearchEntry.objects.bulk_create(search_entries(publication))
+    entries = SearchEntry.objects.bulk_create(search_entries(publication))
+    if entries and entries[0].pk is None:  # backends that do not return ids from bulk inserts
+        entries = list(SearchEntry.objects.filter(publication=publication))
+    keys = []
+    for entry in entries:
+        distinct = dict.fromkeys(
+            key for name in search.SEARCH_FIELDS for key in getattr(entry, f"{name}_index").split())
+        keys += [SearchKey(entry=entry, head=key[:SearchKey.HEAD], key=key[:200]) for key in distinct]
+    SearchKey.objects.bulk_create(keys, batch_size=2000)
+
+
+def candidate_entries(query):
+    """SearchKey rows that answer any of the query's terms (for a subquery: `.values("entry")`)."""
+    matches = Q()
+    for term in query.terms:
+        exact = Q(key__startswith=term) if len(term) >= search.MIN_PREFIX_MATCH else Q(key=term)
+        matches |= Q(head=term[:SearchKey.HEAD]) & exact
+    return SearchKey.objects.filter(matches)

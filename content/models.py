@@ -479,15 +479,15 @@ class Publication(models.Model):
 class SearchEntry(models.Model):
     """What search reads of a published version in one language, computed when it is published.
 
-    The `*_index` columns hold content.search's keys (" key key "), already folded, so a search
-    is one query with plain `__contains` on `keys` (the same on SQLite and PostgreSQL) and the
-    few candidates are ranked in Python from these columns; the plain texts give the snippet.
-    Only rows of a procedure's live version are ever searched (content.views.search).
+    The `*_index` columns hold content.search's keys (" key key "), already folded; the entry's
+    distinct keys are also rows of SearchKey, so finding the candidates is an index look-up
+    whatever the number of pages (the same on SQLite and PostgreSQL), and the few candidates
+    are ranked in Python from these columns; the plain texts give the snippet. Only entries of
+    a procedure's live version are ever searched (content.views.live_search).
     """
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_entries")
     language = models.CharField(max_length=8)
-    keys = models.TextField(blank=True)  # every field's keys together: the pre-filter
     title_index = models.TextField(blank=True)
     headings_index = models.TextField(blank=True)
     glossary_terms_index = models.TextField(blank=True)
@@ -504,6 +504,23 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.publication} ({self.language})"
+
+
+class SearchKey(models.Model):
+    """One distinct key (content.search) of a SearchEntry. `head` is its first four letters:
+    a query term matches a key equal to it or, from four letters on, one it begins (content.
+    search.key_matches), so every term is looked up by equality on `head` through an index,
+    then checked in full on the few rows found. Equality needs no collation rules: SQLite and
+    PostgreSQL find the same rows."""
+
+    HEAD = 4
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="search_keys")
+    head = models.CharField(max_length=HEAD, db_index=True)
+    key = models.CharField(max_length=200)
+
+    def __str__(self):
+        return self.key
 
 
 class GlossaryTerm(TranslatedContent):

@@ -11,7 +11,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from content import errors, search
+from content.findability import candidate_entries
 from content.glossary import sort_key as glossary_sort_key
 from content.handouts import (
     BILINGUAL,
@@ -229,15 +230,15 @@ SEARCH_RESULTS_SHOWN = 20
 
 def live_search(query, language, limit=SEARCH_RESULTS_SHOWN):
     """Live versions matching `query` in `language`, ranked (content.search.rank), in one query:
-    the stored keys pre-filter with plain LIKE (identical on SQLite and PostgreSQL), then the few
-    candidates are ranked in Python from their stored index columns."""
+    the candidates are found by their stored keys through an index (content.findability), then
+    ranked in Python from their stored index columns."""
     if query.is_empty:
         return []
-    matches = Q()
-    for needle in query.needles:
-        matches |= Q(keys__contains=needle)
     live = Procedure.objects.filter(live_version__isnull=False).values("live_version")
-    rows = SearchEntry.objects.filter(matches, language=language, publication__in=live).values(
+    rows = SearchEntry.objects.filter(
+        language=language, publication__in=live,
+        pk__in=candidate_entries(query).values("entry"),
+    ).values(
         "title", "summary", "headings", "text", "title_index", "headings_index",
         "glossary_terms_index", "text_index", slug=F("publication__procedure__slug"),
     )
