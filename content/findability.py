@@ -136,7 +136,9 @@ def search_entries(publication):
 
 
 def store_search_entries(publication):
-    SearchEntry.objects.filter(publication=publication).delete()
+    """Index `publication`, the procedure's live version. Earlier versions' entries are dropped:
+    search only reads the live version's, and a version is never made live again."""
+    SearchEntry.objects.filter(publication__procedure_id=publication.procedure_id).delete()
     entries = SearchEntry.objects.bulk_create(search_entries(publication))
     if entries and entries[0].pk is None:  # backends that do not return ids from bulk inserts
         entries = list(SearchEntry.objects.filter(publication=publication))

@@ -364,3 +364,27 @@ def test_a_page_published_before_search_existed_is_indexed_by_render_content(cli
     assert result_titles(html_of(client.get("/en/search/", {"q": "liver"}))) == []
     call_command("render_content", stdout=io.StringIO())
     assert result_titles(html_of(client.get("/en/search/", {"q": "liver"}))) != []
+
+
+def test_only_the_live_version_keeps_search_entries():
+    procedure = live("pump", "Liver pump")
+    first = Procedure.objects.get(pk=procedure.pk).live_version
+    procedure.title_en = "Liver pump, revised"
+    procedure.save()
+    second = publish(procedure)
+    assert not first.search_entries.exists()
+    assert sorted(second.search_entries.values_list("language", flat=True)) == ["ar", "en"]
+
+
+def test_staff_keep_the_glossary_in_the_admin_with_english_and_arabic_fields(admin_client):
+    html = html_of(admin_client.get("/admin/content/glossaryterm/add/"))
+    for name in ("term_en", "term_ar", "other_forms_en", "other_forms_ar", "definition_en",
+                 "definition_ar"):
+        assert f'name="{name}"' in html
+    assert "when they are next published" in html
+    response = admin_client.post("/admin/content/glossaryterm/add/", {
+        "slug": "stent", "term_en": "stent", "term_ar": "دعامة", "other_forms_en": "stents",
+        "other_forms_ar": "", "definition_en": "A small tube.", "definition_ar": "أنبوب صغير.",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert GlossaryTerm.objects.get(slug="stent").term_ar == "دعامة"
