@@ -96,7 +96,7 @@ def mark_page_terms(views, document, language):
 
 
 def _entry_texts(document, language):
-    texts = {name: local_text(entry, language).value for name, entry in document["texts"].items()}
+    texts = {name: local_text(entry, language) for name, entry in document["texts"].items()}
     headings, bodies = [], []
     with translation.override(language):
         for section in document["sections"]:
@@ -115,7 +115,8 @@ def search_entries(publication):
     glossary = document.get("glossary") or {}
     rows = []
     for language in LANGUAGES:
-        texts, headings, bodies = _entry_texts(document, language)
+        local, headings, bodies = _entry_texts(document, language)
+        texts = {name: text.value for name, text in local.items()}
         names = [texts.get("title", ""), texts.get("short_name", ""), texts.get("also_known_as", "")]
         terms = [form for entry in glossary.get(language, [])
                  for form in (entry["term"], *entry["forms"])]
@@ -129,7 +130,8 @@ def search_entries(publication):
             publication=publication, language=language,
             title_index=index["title"], headings_index=index["headings"],
             glossary_terms_index=index["glossary_terms"], text_index=index["text"],
-            title=texts.get("title", "")[:200], summary=texts.get("summary", ""),
+            title=texts.get("title", "")[:200], title_language=local["title"].language,
+            summary=texts.get("summary", ""),
             headings="\n".join(headings), text="\n".join(bodies),
         ))
     return rows

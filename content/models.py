@@ -493,6 +493,8 @@ class SearchEntry(models.Model):
     glossary_terms_index = models.TextField(blank=True)
     text_index = models.TextField(blank=True)
     title = models.CharField(max_length=200, blank=True)
+    # The title's own language: English on the Arabic entry while the title is untranslated.
+    title_language = models.CharField(max_length=8, blank=True)
     summary = models.TextField(blank=True)
     headings = models.TextField(blank=True)
     text = models.TextField(blank=True)

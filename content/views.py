@@ -34,7 +34,7 @@ from content.handouts import (
     store_pdf,
     stored_pdf,
 )
-from content.localized import current_clinic, local_text, page_language, row_entry
+from content.localized import LocalText, current_clinic, local_text, page_language, row_entry
 from content.models import SOURCE_LANGUAGE, Clinic, GlossaryTerm, Procedure, Publication, SearchEntry
 from content.pages import PageInfo, page_context, preview_info
 from content.publishing import build_document
@@ -239,11 +239,12 @@ def live_search(query, language, limit=SEARCH_RESULTS_SHOWN):
         language=language, publication__in=live,
         pk__in=candidate_entries(query).values("entry"),
     ).values(
-        "title", "summary", "headings", "text", "title_index", "headings_index",
+        "title", "title_language", "summary", "headings", "text", "title_index", "headings_index",
         "glossary_terms_index", "text_index", slug=F("publication__procedure__slug"),
     )
     documents = [{
-        "slug": row["slug"], "title": row["title"], "summary": row["summary"],
+        "slug": row["slug"], "title": row["title"], "title_language": row["title_language"],
+        "summary": row["summary"],
         "headings": row["headings"], "text": row["text"],
         "index": {name: row[f"{name}_index"] for name in search.SEARCH_FIELDS},
     } for row in rows]
@@ -258,7 +259,12 @@ def search_page(request):
     query = search.parse_query(text, language)
     results = live_search(query, language)
     for result in results:
-        result.url = PageInfo(result.document["slug"], None, None, None, None).url()
+        info = PageInfo(result.document["slug"], None, None, None, None)
+        result.url = info.url()
+        # The highlighted title as a translated text, so an untranslated one is shown marked.
+        title_language = result.document["title_language"] or language
+        result.title = LocalText(result.title_html, title_language,
+                                 is_fallback=title_language != language)
     context = {
         "query_text": query.text.strip(),
         "asked": bool(text.strip()),

@@ -388,3 +388,11 @@ def test_staff_keep_the_glossary_in_the_admin_with_english_and_arabic_fields(adm
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert GlossaryTerm.objects.get(slug="stent").term_ar == "دعامة"
+
+
+def test_an_untranslated_title_in_arabic_results_is_shown_in_english_marked(client):
+    live("pump", "Liver pump", title_ar="", body_ar="توضع المضخة تحت الجلد.")
+    html = html_of(client.get("/ar/search/", {"q": "المضخة"}))
+    title = html.split('class="search-result__title">')[1].split("</h3>")[0]
+    assert 'lang="en" dir="ltr">Liver pump</a>' in title
+    assert "notice--untranslated" in title

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                 ('glossary_terms_index', models.TextField(blank=True)),
                 ('text_index', models.TextField(blank=True)),
                 ('title', models.CharField(blank=True, max_length=200)),
+                ('title_language', models.CharField(blank=True, max_length=8)),
                 ('summary', models.TextField(blank=True)),
                 ('headings', models.TextField(blank=True)),
                 ('text', models.TextField(blank=True)),

@@ -26,6 +26,10 @@ from content.publishing import publish_revision
 from content.revisions import record_revision
 
 QUERIES = {
+    # Words only the demo uses: the same one result at 1 and at 1,000 procedures.
+    "en demo only": "/en/search/?q=hepatic",
+    "ar demo only": "/ar/search/?q=%D8%A7%D9%84%D8%AA%D8%B3%D8%B1%D9%8A%D8%A8",  # التسريب
+    # Words some generated pages use too: more results (at most 20 shown) at 1,000.
     "en word": "/en/search/?q=pump",
     "en phrase": "/en/search/?q=fever+after+chemotherapy",
     "ar word": "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%B6%D8%AE%D8%A9",  # المضخة
@@ -64,6 +68,9 @@ class Command(BaseCommand):
             one = self.measure(client, max(repeat, 1))
             start = time.perf_counter()
             self.generate(procedures - Procedure.objects.count())
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them in production
             made = time.perf_counter() - start
             count = Procedure.objects.filter(live_version__isnull=False).count()
             self.stdout.write(f"generated and published {count - 1} procedures in {made:.0f} s")
@@ -94,10 +101,12 @@ class Command(BaseCommand):
         for label in QUERIES:
             (t1, q1, f1), (tn, qn, fn) = one[label], many[label]
             self.stdout.write(
-                f"{label:<12} 1 procedure {milliseconds(t1)} ({q1} queries, {f1} found)   "
+                f"{label:<13} 1 procedure {milliseconds(t1)} ({q1} queries, {f1} found)   "
                 f"{count} procedures {milliseconds(tn)} ({qn} queries, {fn} found)   "
                 f"ratio {tn / t1:4.2f}x")
-        self.stdout.write("target: at 1,000 procedures within 2x of the time at 1")
+        self.stdout.write("target: at 1,000 procedures within 2x of the time at 1. Finding the candidates "
+                          "does not grow with the number of pages; drawing each result shown (snippet, "
+                          "highlight) costs about 1 ms, and at most 20 are shown.")
 
     def generate(self, number):
         rng = random.Random(8)
