@@ -22,6 +22,7 @@ from content import handouts, publishing, revisions, roles
 from content.admin_forms import (
     CitationFormSet,
     ClinicForm,
+    GlossaryTermForm,
     ProcedureForm,
     RoleCheckedForm,
     RoleCheckedFormSet,
@@ -30,6 +31,7 @@ from content.admin_forms import (
 from content.models import (
     Citation,
     Clinic,
+    GlossaryTerm,
     Procedure,
     Question,
     Revision,
@@ -465,6 +467,31 @@ class ClinicAdmin(PortalAdminMedia, TabbedTranslationAdmin):
             self.message_user(request, gettext(
                 "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
                 "PDF handouts with them.") % {"site": site_root.rstrip("/")}, messages.WARNING)
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(PortalAdminMedia, TabbedTranslationAdmin):
+    """The glossary, with English and Arabic tabs. Pages carry the glossary as it was when they
+    were published, so an edit here shows on a page when the page is next published."""
+
+    form = GlossaryTermForm
+    list_display = ("term", "slug", "translation_status", "updated_at")
+    search_fields = ("term_en", "term_ar", "slug")
+    readonly_fields = ("translation_status",)
+    fields = ("slug", "term", "other_forms", "definition", "translation_status",
+              "english_keeps_meaning", "confirm_arabic")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ("term_en",)}
+
+    @admin.display(description=_("Arabic"))
+    def translation_status(self, term):
+        return translation_status_html(term)
 
 
 class StaffProfileInline(PortalAdminMedia, admin.StackedInline):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from content import freshness, roles
-from content.models import Clinic, Procedure, person_name
+from content.models import Clinic, GlossaryTerm, Procedure, person_name
 from content.rendering import missing_citations
 
 
@@ -244,3 +244,9 @@ def translation_status_html(row):
             items.append(format_html('<li><strong>{}</strong>: {}</li>', label, gettext("Up to date")))
     return format_html('<ul class="translation-status">{}</ul>',
                        format_html_join("", "{}", ((item,) for item in items)))
+
+
+class GlossaryTermForm(RoleCheckedForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = ("slug", "term", "other_forms", "definition")

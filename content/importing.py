@@ -16,7 +16,15 @@ from django.db import transaction
 from django.utils import translation
 
 from content.localized import text_entry
-from content.models import SOURCE_LANGUAGE, Citation, Clinic, Procedure, Question, Section
+from content.models import (
+    SOURCE_LANGUAGE,
+    Citation,
+    Clinic,
+    GlossaryTerm,
+    Procedure,
+    Question,
+    Section,
+)
 from content.publishing import WorkflowRefused, publish_revision
 from content.rendering import authoring_problems, bidi_controls, missing_citations, raw_html_tags
 from content.revisions import latest_revision, record_revision, save_clinic
@@ -33,6 +41,9 @@ CITATION_KEYS = {"number", "kind", "authors", "title", "source", "year", "date",
                  "accessed"}
 CLINIC_KEYS = {"phone", "en", "ar"}
 CLINIC_TEXT_KEYS = {"name", "address", "emergency_instructions"}
+GLOSSARY_KEYS = {"terms"}
+GLOSSARY_TERM_KEYS = {"slug", "en", "ar"}
+GLOSSARY_TEXT_KEYS = {"term", "other_forms", "definition"}
 
 
 class ContentFileError(Exception):
@@ -191,6 +202,15 @@ def read_procedure_folder(folder):
         texts = procedure.sections.setdefault(match["kind"], {})
         texts[f"heading_{language}"], texts[f"body_{language}"] = heading, body
 
+    for language in LANGUAGES:
+        # "Questions to ask your care team": a section of its own kind, with no heading in the file.
+        path = folder / f"questions_to_ask.{language}.md"
+        if path.is_file():
+            body = _read_markdown(path).strip()
+            _check_citations(path, body, numbers)
+            texts = procedure.sections.setdefault(Section.Kind.QUESTIONS_TO_ASK.value, {})
+            texts[f"heading_{language}"], texts[f"body_{language}"] = "", body
+
     for path in sorted((folder / "questions").glob("*.md")):
         match = QUESTION_FILE.match(path.name)
         if not match or match["language"] not in LANGUAGES:
@@ -205,6 +225,9 @@ def read_procedure_folder(folder):
 
     for kind, texts in procedure.sections.items():
         if not texts.get("body_en"):
+            if kind == Section.Kind.QUESTIONS_TO_ASK:
+                raise ContentFileError(folder / f"{kind}.ar.md",
+                                       f"has no English source file ({kind}.en.md)")
             raise ContentFileError(folder / "sections" / f"{kind}.ar.md",
                                    "has no English source file (sections/" f"{kind}.en.md)")
     for position, texts in procedure.questions.items():
@@ -364,3 +387,59 @@ def _load_clinic(fields, update):
         save_clinic(clinic, note="content files")
         outcome = "updated" if outcome == "unchanged" else outcome
     return outcome
+
+
+def read_glossary_file(path):
+    """The glossary's terms as GlossaryTerm field values, keyed by slug, checked before writing."""
+    path = Path(path)
+    data = _read_toml(path)
+    _check_keys(path, data, GLOSSARY_KEYS)
+    terms = {}
+    for index, entry in enumerate(data.get("terms", []), 1):
+        where = f"[[terms]] number {index}"
+        _check_keys(path, entry, GLOSSARY_TERM_KEYS, where)
+        slug = _check_type(path, entry.get("slug"), str, f"{where}: slug")
+        if not slug or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or slug in terms:
+            raise ContentFileError(path, f"{where}: a unique slug of lower-case ASCII letters, "
+                                         "digits and hyphens is required")
+        fields = {}
+        for language in LANGUAGES:
+            texts = entry.get(language, {})
+            _check_keys(path, texts, GLOSSARY_TEXT_KEYS, f"{where} [{language}]")
+            for name in ("term", "definition"):
+                fields[f"{name}_{language}"] = _check_type(
+                    path, texts.get(name, ""), str, f"{where} [{language}] {name}").strip()
+            forms = texts.get("other_forms", [])
+            if not isinstance(forms, list) or not all(isinstance(form, str) for form in forms):
+                raise ContentFileError(path, f"{where} [{language}] other_forms must be a list of text")
+            fields[f"other_forms_{language}"] = "\n".join(form.strip() for form in forms if form.strip())
+        if not fields["term_en"] or not fields["definition_en"]:
+            raise ContentFileError(path, f"{where} ({slug}): [en] term and definition are required")
+        terms[slug] = fields
+    return terms
+
+
+def load_glossary(terms, update=False):
+    with translation.override(SOURCE_LANGUAGE):
+        return _load_glossary(terms, update)
+
+
+def _load_glossary(terms, update):
+    """Add the file's terms that are missing; with `update`, bring existing ones in line too.
+    Returns "created", "updated", "unchanged" or "kept", like the other loaders."""
+    existing = {term.slug: term for term in GlossaryTerm.objects.filter(slug__in=terms)}
+    created = updated = False
+    for slug, fields in terms.items():
+        term = existing.get(slug)
+        if term is not None and not update:
+            continue
+        term = term or GlossaryTerm(slug=slug)
+        if _update(term, fields) or term.pk is None:
+            _validate(term, "glossary.toml", f"glossary term {slug}")
+            created, updated = created or term.pk is None, updated or term.pk is not None
+            term.save()
+    if created:
+        return "created"
+    if updated:
+        return "updated"
+    return "unchanged" if update or len(existing) < len(terms) else "kept"

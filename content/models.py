@@ -221,6 +221,9 @@ class Section(TranslatedContent):
         TRAVEL = "travel", _("Travel")
         WHEN_TO_CALL = "when_to_call", _("When to call your care team")
         RESULTS = "results", _("Results")
+        # Last, beside the common questions: what to take to the next appointment. (New kinds go
+        # at the end, so the stored positions of existing sections stay right.)
+        QUESTIONS_TO_ASK = "questions_to_ask", _("Questions to ask your care team")
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="sections", verbose_name=_("procedure")
@@ -472,6 +475,89 @@ class Publication(models.Model):
     @property
     def review_overdue(self):
         return self.next_review_due < timezone.localdate()
+
+
+class SearchEntry(models.Model):
+    """What search reads of a published version in one language, computed when it is published.
+
+    The `*_index` columns hold content.search's keys (" key key "), already folded; the entry's
+    distinct keys are also rows of SearchKey, so finding the candidates is an index look-up
+    whatever the number of pages (the same on SQLite and PostgreSQL), and the few candidates
+    are ranked in Python from these columns; the plain texts give the snippet. Only entries of
+    a procedure's live version are ever searched (content.views.live_search).
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_entries")
+    language = models.CharField(max_length=8)
+    title_index = models.TextField(blank=True)
+    headings_index = models.TextField(blank=True)
+    glossary_terms_index = models.TextField(blank=True)
+    text_index = models.TextField(blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    # The title's own language: English on the Arabic entry while the title is untranslated.
+    title_language = models.CharField(max_length=8, blank=True)
+    summary = models.TextField(blank=True)
+    headings = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "language"], name="one_search_entry_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.publication} ({self.language})"
+
+
+class SearchKey(models.Model):
+    """One distinct key (content.search) of a SearchEntry. `head` is its first four letters:
+    a query term matches a key equal to it or, from four letters on, one it begins (content.
+    search.key_matches), so every term is looked up by equality on `head` through an index,
+    then checked in full on the few rows found. Equality needs no collation rules: SQLite and
+    PostgreSQL find the same rows."""
+
+    HEAD = 4
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="search_keys")
+    head = models.CharField(max_length=HEAD, db_index=True)
+    key = models.CharField(max_length=200)
+
+    def __str__(self):
+        return self.key
+
+
+class GlossaryTerm(TranslatedContent):
+    """A medical word explained in plain language, in English and Arabic.
+
+    Pages carry the glossary as it was when they were published (content.publishing), like every
+    other text a clinician reviewed: a changed term shows on a page when it is next published.
+    """
+
+    slug = models.SlugField(
+        _("address name"), max_length=80, unique=True, allow_unicode=False,
+        help_text=_("The entry's anchor on the glossary page: lower-case ASCII letters, digits and "
+                    "hyphens, the same in every language."),
+    )
+    term = models.CharField(_("term"), max_length=120)
+    other_forms = models.TextField(
+        _("other forms"), blank=True,
+        help_text=_("Other ways the text writes the term, one per line: a short form, a plural "
+                    "the matching rules do not cover, another spelling."),
+    )
+    definition = models.TextField(
+        _("plain definition"), max_length=400,
+        help_text=_("One or two short, plain sentences, read in the middle of a sentence. Changes "
+                    "show on procedure pages when they are next published."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+
+    def __str__(self):
+        return self.term_en or self.term or self.slug
 
 
 class HandoutFile(models.Model):

@@ -5,6 +5,7 @@ A document (content.publishing.build_document) holds every text in both language
 document gives the page in either language and a bilingual handout its two editions.
 """
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from content.findability import mark_page_terms
 from content.localized import LocalText, local_text
 from content.models import SOURCE_LANGUAGE, Citation, Section
 
@@ -105,6 +107,12 @@ def page_context(document, info, language=None):
                             is_html=True))
         for q in document["questions"]
     ]
+    # Glossary marks, from the terms the document carries (content.findability), on sanitised HTML.
+    marked = iter(mark_page_terms(
+        [(s.anchor, s.text) for s in sections]
+        + [(f"q{number}", q.text) for number, q in enumerate(questions, 1)], document, language))
+    sections = [dataclasses.replace(s, text=next(marked)) for s in sections]
+    questions = [dataclasses.replace(q, text=next(marked)) for q in questions]
     first_marks = {}
     for view in (*sections, *questions):
         for anchor, number in FIRST_CITATION_MARK.findall(str(view.text.value)):

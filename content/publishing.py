@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content import freshness
+from content.findability import glossary_snapshot, store_search_entries
 from content.localized import row_entry, text_entry
 from content.models import (
     SOURCE_LANGUAGE,
@@ -85,10 +86,11 @@ def arabic_digest(content):
     return hashlib.sha256(arabic.encode()).hexdigest()
 
 
-def build_document(content):
-    """The page of a snapshot: every text as an entry (content.localized), Markdown rendered."""
+def build_document(content, glossary_terms=None):
+    """The page of a snapshot: every text as an entry (content.localized), Markdown rendered,
+    and the glossary terms it uses as the glossary stands now (content.findability)."""
     procedure = content["procedure"]
-    return {
+    document = {
         "format": DOCUMENT_FORMAT,
         "slug": procedure["slug"],
         "texts": {name: _plain_entry(procedure, name) for name in Procedure.translated_text_fields},
@@ -106,6 +108,8 @@ def build_document(content):
         "citations": content["citations"],
         "translators": _translators(content),
     }
+    document["glossary"] = glossary_snapshot(document, glossary_terms)
+    return document
 
 
 def publish_problems(content):
@@ -233,6 +237,7 @@ def publish_revision(procedure, revision, reviewer, published_by=None, today=Non
         last_reviewed=last_reviewed, next_review_due=next_review_due, document=document,
         listing={name: document["texts"][name] for name in ("title", "summary")},
     )
+    store_search_entries(publication)
     Procedure.objects.filter(pk=procedure.pk).update(
         live_version=publication, status=Procedure.Status.PUBLISHED
         if revision.number == procedure.revision else procedure.status,

@@ -340,11 +340,28 @@ def snippet(document, query, language="en", length=SNIPPET_CHARACTERS):
         query = parse_query(query, language)
     sources = [_field_text(document.get(name)) for name in ("text", "headings", "summary")]
     for text in sources:
-        first = next((w for w in iter_tokens(text) if _answers(query.terms, w.key)), None)
+        first = _first_match(text, query.terms)
         if first is not None:
             return _window(text, first.start, query.terms, length)
     fallback = next((text for text in (sources[2], sources[0]) if text), "")
     return _window(fallback, 0, query.terms, length)
+
+
+def _first_match(text, terms):
+    """The first word of `text` that answers a term. Lines that cannot hold a match are skipped
+    without tokenising them: a key is a piece of its word's folded spelling (prefixes and plural
+    endings only ever come off), so a line whose folded text lacks every term's stem has none."""
+    stems = [term[:-1] if term.endswith("y") else term for term in terms]  # artery <- arteries
+    position = 0
+    for line in text.splitlines(keepends=True):
+        folded = fold(line)
+        if any(stem in folded for stem in stems):
+            end = position + len(line)
+            first = next((w for w in iter_tokens(text, position, end) if _answers(terms, w.key)), None)
+            if first is not None:
+                return first
+        position += len(line)
+    return None
 
 
 def _answers(terms, key):

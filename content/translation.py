@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from content.models import Clinic, Procedure, Question, Section, StaffProfile
+from content.models import Clinic, GlossaryTerm, Procedure, Question, Section, StaffProfile
 
 
 @register(Procedure)
@@ -33,3 +33,9 @@ class ClinicTranslation(TranslationOptions):
 @register(StaffProfile)
 class StaffProfileTranslation(TranslationOptions):
     fields = ("role",)
+
+
+@register(GlossaryTerm)
+class GlossaryTermTranslation(TranslationOptions):
+    fields = ("term", "other_forms", "definition")
+    required_languages = {"en": ("term", "definition"), "default": ()}

@@ -6,6 +6,8 @@ app_name = "content"
 
 urlpatterns = [
     path("", views.procedure_list, name="procedure_list"),
+    path("search/", views.search_page, name="search"),
+    path("glossary/", views.glossary_page, name="glossary"),
     path("procedures/<slug:slug>/", views.procedure_page, name="procedure"),
     path("procedures/<slug:slug>/preview/", views.procedure_preview, name="procedure_preview"),
     # A handout in the page's language, or in every language (bilingual); ?paper=letter for Letter.

@@ -11,17 +11,20 @@ import hashlib
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from content import errors
+from content import errors, search
+from content.findability import candidate_entries
+from content.glossary import sort_key as glossary_sort_key
 from content.handouts import (
     BILINGUAL,
     PAPER_SIZES,
@@ -31,11 +34,12 @@ from content.handouts import (
     store_pdf,
     stored_pdf,
 )
-from content.localized import current_clinic, local_text, page_language
-from content.models import SOURCE_LANGUAGE, Clinic, Procedure, Publication
+from content.localized import LocalText, current_clinic, local_text, page_language, row_entry
+from content.models import SOURCE_LANGUAGE, Clinic, GlossaryTerm, Procedure, Publication, SearchEntry
 from content.pages import PageInfo, page_context, preview_info
 from content.publishing import build_document
 from content.revisions import snapshot
+from content.structured_data import medical_web_page
 
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
 
@@ -148,8 +152,14 @@ def procedure_page(request, slug):
     html = cache.get(cache_key)
     if html is None:
         publication = Publication.objects.get(pk=live["live_version_id"])
-        context = page_context(publication.document, PageInfo.of(publication))
+        info = PageInfo.of(publication)
+        context = page_context(publication.document, info)
         context |= _sharing_context(request) | {"printed_version": printed}
+        context["structured_data"] = medical_web_page(publication.document, info, page_language(),
+                                                      context["page_url"])
+        # x-default: the address without a language prefix, which picks by Accept-Language (as
+        # /sitemap.xml's x-default does).
+        context["x_default_url"] = request.build_absolute_uri("/" + info.url().split("/", 2)[2])
         html = render_to_string("content/procedure_detail.html", context, request)
         cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
     return _public(HttpResponse(html), fingerprint, live)
@@ -213,3 +223,90 @@ def handout_pdf(request, slug, bilingual=False):
     fingerprint = _fingerprint("pdf", live["live_version_id"], variant, paper, site_root,
                                live["clinic_revision"])
     return _public(response, fingerprint, live)
+
+
+SEARCH_RESULTS_SHOWN = 20
+
+
+def live_search(query, language, limit=SEARCH_RESULTS_SHOWN):
+    """Live versions matching `query` in `language`, ranked (content.search.rank), in one query:
+    the candidates are found by their stored keys through an index (content.findability), then
+    ranked in Python from their stored index columns."""
+    if query.is_empty:
+        return []
+    live = Procedure.objects.filter(live_version__isnull=False).values("live_version")
+    rows = SearchEntry.objects.filter(
+        language=language, publication__in=live,
+        pk__in=candidate_entries(query).values("entry"),
+    ).values(
+        "title", "title_language", "summary", "headings", "text", "title_index", "headings_index",
+        "glossary_terms_index", "text_index", slug=F("publication__procedure__slug"),
+    )
+    documents = [{
+        "slug": row["slug"], "title": row["title"], "title_language": row["title_language"],
+        "summary": row["summary"],
+        "headings": row["headings"], "text": row["text"],
+        "index": {name: row[f"{name}_index"] for name in search.SEARCH_FIELDS},
+    } for row in rows]
+    return search.rank(query, documents, language, limit=limit)
+
+
+@require_safe
+def search_page(request):
+    """Search the live pages in the page's language: a plain GET form, no JavaScript needed."""
+    language = page_language()
+    text = request.GET.get("q", "")
+    query = search.parse_query(text, language)
+    results = live_search(query, language)
+    for result in results:
+        info = PageInfo(result.document["slug"], None, None, None, None)
+        result.url = info.url()
+        # The highlighted title as a translated text, so an untranslated one is shown marked.
+        title_language = result.document["title_language"] or language
+        result.title = LocalText(result.title_html, title_language,
+                                 is_fallback=title_language != language)
+    context = {
+        "query_text": query.text.strip(),
+        "asked": bool(text.strip()),
+        "query": query,
+        "results": results,
+        "shown_limit": SEARCH_RESULTS_SHOWN,
+    }
+    return render(request, "content/search.html", context)
+
+
+@require_safe
+def glossary_page(request):
+    """Every glossary term in the page's language, in that language's alphabetical order."""
+    language = page_language()
+    english_url = f"{_path_in(SOURCE_LANGUAGE, 'content:glossary')}"
+    entries = []
+    for term in GlossaryTerm.objects.all():
+        entry = {
+            "anchor": term.slug,
+            "term": local_text(row_entry(term, "term"), language, f"{english_url}#{term.slug}"),
+            "definition": local_text(row_entry(term, "definition"), language,
+                                     f"{english_url}#{term.slug}"),
+            "forms": [form for form in (local_text(row_entry(term, "other_forms"), language).value
+                                        or "").splitlines() if form.strip()],
+        }
+        entries.append(entry)
+    entries.sort(key=lambda entry: glossary_sort_key(entry["term"].value))
+    return render(request, "content/glossary.html", {"entries": entries})
+
+
+def _path_in(language, name, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the public pages; the admin and staff previews are kept out.
+
+    The admin is named at its default address only: a moved admin (DJANGO_ADMIN_PATH) is not
+    advertised here, and needs a staff sign-in whatever a crawler does."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    lines += [f"Disallow: /{code}/procedures/*/preview/" for code, _name in settings.LANGUAGES]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -6,8 +6,11 @@ The admin's path comes from DJANGO_ADMIN_PATH (settings.ADMIN_PATH).
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from content.sitemaps import SITEMAPS
+from content.views import robots_txt
 from portal import health
 
 admin.site.site_header = admin.site.site_title = "Patient education portal"
@@ -16,6 +19,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     *i18n_patterns(path("", include("content.urls"))),
 ]
 

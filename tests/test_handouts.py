@@ -58,7 +58,8 @@ def test_the_bilingual_handout_gives_each_section_in_both_languages_in_order(cli
     html = client.get(HANDOUTS["bilingual"]).content.decode()
     overview = html.split('id="overview"')[1].split("</section>")[0]
     assert overview.index('lang="en" dir="ltr"') < overview.index('lang="ar" dir="rtl"')
-    assert demo_procedure.sections.get(kind="overview").body_ar[:30] in overview
+    # Tags stripped: glossary terms in the text are marked up.
+    assert demo_procedure.sections.get(kind="overview").body_ar[:20] in re.sub(r"<[^>]+>", "", overview)
     # Both languages cite the same numbers; their marker anchors stay unique.
     ids = re.findall(r'id="([^"]+)"', html)
     assert len(ids) == len(set(ids))

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 CLINICAL_ORDER = [
     "overview", "why", "alternatives", "risks", "prepare", "during", "after", "living-with",
-    "travel", "when-to-call", "results",
+    "travel", "when-to-call", "results", "questions-to-ask",
 ]
 
 
@@ -35,7 +35,8 @@ def section_ids(html):
 
 
 @pytest.mark.parametrize("language, direction", [("en", "ltr"), ("ar", "rtl")])
-@pytest.mark.parametrize("path", ["/{lang}/", f"/{{lang}}/procedures/{DEMO_SLUG}/"])
+@pytest.mark.parametrize("path", ["/{lang}/", f"/{{lang}}/procedures/{DEMO_SLUG}/", "/{lang}/glossary/",
+                                  "/{lang}/search/", "/{lang}/search/?q=pump", "/{lang}/search/?q=zebra"])
 def test_public_pages_answer_in_their_language_and_direction_with_one_h1(
     client, demo_procedure, path, language, direction
 ):

@@ -4,6 +4,8 @@ Each object wraps one Playwright page and one portal URL. It records every reque
 makes from the moment it is created, so a test can check that nothing leaves the portal.
 """
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -223,7 +225,33 @@ class NotFoundPage(PortalPage):
         return f"/{self.language}/procedures/no-such-guide/"
 
 
+class GlossaryPage(PortalPage):
+    @property
+    def path(self):
+        return _localized_path(self.language, "content:glossary")
+
+
+class SearchPage(PortalPage):
+    """Search results for a word the demo uses in each language (the pump)."""
+
+    queries = {"en": "pump", "ar": "المضخة"}
+
+    @property
+    def path(self):
+        query = urlencode({"q": self.queries[self.language]})
+        return f"{_localized_path(self.language, 'content:search')}?{query}"
+
+
+class EmptySearchPage(SearchPage):
+    """A search that finds nothing: what to try next, and the way to the full list."""
+
+    queries = {"en": "zebra", "ar": "حمار وحشي"}
+
+
 PAGE_KINDS = {
+    "glossary": GlossaryPage,
+    "search": SearchPage,
+    "search-empty": EmptySearchPage,
     "not-found": NotFoundPage,
     "procedure": ProcedurePage,
     "list": ListPage,

@@ -8,7 +8,9 @@ from tests.browser.pages import format_violations
 pytestmark = pytest.mark.browser
 
 PROCEDURE_PAGES = [("procedure", "ar"), ("procedure", "en")]
-ALL_PAGES = [*PROCEDURE_PAGES, ("list", "en"), ("list", "ar"), ("not-found", "en"), ("not-found", "ar")]
+ALL_PAGES = [*PROCEDURE_PAGES, ("list", "en"), ("list", "ar"), ("not-found", "en"), ("not-found", "ar"),
+             ("search", "en"), ("search", "ar"), ("search-empty", "en"), ("search-empty", "ar"),
+             ("glossary", "en"), ("glossary", "ar")]
 HANDOUT_PAGES = [("handout", "en"), ("handout", "ar"), ("bilingual", "ar")]
 SMALLEST_PHONE = {"width": 320, "height": 640}
 

@@ -1,4 +1,4 @@
-"""Load the demo clinic and procedures from content/demo/ (safe to run again)."""
+"""Load the demo clinic, glossary and procedures from content/demo/ (safe to run again)."""
 
 from pathlib import Path
 
@@ -9,8 +9,10 @@ from django.db import transaction
 from content.importing import (
     ContentFileError,
     load_clinic,
+    load_glossary,
     load_procedure,
     read_clinic_file,
+    read_glossary_file,
     read_procedure_folder,
 )
 
@@ -19,7 +21,7 @@ DEMO_FOLDER = Path(settings.BASE_DIR) / "content" / "demo"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo clinic and procedures from content files. Existing rows are kept as "
+        "Load the demo clinic, glossary and procedures from content files. Existing rows are kept as "
         "staff left them unless --update is given, which brings them in line with the files."
     )
 
@@ -40,6 +42,8 @@ class Command(BaseCommand):
         try:
             # Read and check every file first, so a bad one stops the load before any write.
             clinic = read_clinic_file(folder / "clinic.toml") if (folder / "clinic.toml").exists() else None
+            glossary_file = folder / "glossary.toml"
+            glossary = read_glossary_file(glossary_file) if glossary_file.exists() else None
             procedures = [
                 read_procedure_folder(path)
                 for path in sorted(folder.iterdir())
@@ -47,14 +51,18 @@ class Command(BaseCommand):
             ]
         except ContentFileError as error:
             raise CommandError(str(error)) from None
-        if clinic is None and not procedures:
-            raise CommandError(f"{folder}: holds neither clinic.toml nor a procedure folder")
+        if clinic is None and glossary is None and not procedures:
+            raise CommandError(
+                f"{folder}: holds neither clinic.toml nor a procedure folder (nor glossary.toml)")
         outcomes = []
         try:
             # All or nothing: a procedure the model refuses leaves the clinic unloaded too.
             with transaction.atomic():
                 if clinic:
                     outcomes.append(f"clinic: {load_clinic(clinic, update=update)}")
+                # Before the procedures: a page carries the glossary as it is when published.
+                if glossary is not None:
+                    outcomes.append(f"glossary: {load_glossary(glossary, update=update)}")
                 for files in procedures:
                     outcome = load_procedure(files, update=update)
                     outcomes.append(f"procedure {files.fields['slug']}: {outcome}")

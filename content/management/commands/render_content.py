@@ -1,17 +1,20 @@
-"""Re-render the live versions' pages after the rendering pipeline changed (e.g. on upgrade)."""
+"""Re-render the live versions' pages after the rendering pipeline or the glossary changed (e.g.
+on upgrade), and rebuild their search entries."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
 
-from content.models import Publication
+from content.findability import store_search_entries
+from content.models import GlossaryTerm, Publication
 from content.publishing import build_document
 
 
 class Command(BaseCommand):
     help = (
         "Render every live version again from its own revision with the current pipeline and "
-        "store the pages whose HTML changed. The texts, version numbers and reviews stay as "
+        "store the pages whose HTML changed, with the glossary as it stands now; rebuild every "
+        "live version's search entries. The texts, version numbers and reviews stay as "
         "published; only their rendering is renewed. Safe to repeat."
     )
 
@@ -19,14 +22,16 @@ class Command(BaseCommand):
     def handle(self, **options):
         changed = 0
         live = Publication.objects.filter(procedure__live_version=F("pk")).select_related("revision")
+        glossary = list(GlossaryTerm.objects.all())
         for publication in live:
-            fresh = build_document(publication.revision.content)
+            fresh = build_document(publication.revision.content, glossary)
             document = publication.document | {
-                key: fresh[key] for key in ("sections", "questions", "texts")
+                key: fresh[key] for key in ("sections", "questions", "texts", "glossary")
             }
             if document != publication.document:
                 publication.document = document
                 publication.save(update_fields=["document"])
                 changed += 1
+            store_search_entries(publication)
         self.stdout.write(f"re-rendered: {changed} live version(s) changed")
 

@@ -1,0 +1,154 @@
+"""Print how long a search takes with the demo alone and with 1,000 published procedures.
+
+Figures, not pass/fail (as `bench`): the target is that a search at 1,000 procedures stays
+within 2x of its time at 1. It runs on a throwaway test database with the demo loaded, adds
+generated procedures through the real publish path (so their search entries are computed as
+a clinician's publication computes them), and times whole requests through Django's test
+client on whatever DATABASE_URL the settings give.
+"""
+
+import datetime
+import random
+import statistics
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from content.localized import text_entry
+from content.models import Procedure, Section
+from content.publishing import publish_revision
+from content.revisions import record_revision
+
+QUERIES = {
+    # Words only the demo uses: the same one result at 1 and at 1,000 procedures.
+    "en demo only": "/en/search/?q=hepatic",
+    "ar demo only": "/ar/search/?q=%D8%A7%D9%84%D8%AA%D8%B3%D8%B1%D9%8A%D8%A8",  # التسريب
+    # Words some generated pages use too: more results (at most 20 shown) at 1,000.
+    "en word": "/en/search/?q=pump",
+    "en phrase": "/en/search/?q=fever+after+chemotherapy",
+    "ar word": "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%B6%D8%AE%D8%A9",  # المضخة
+    "en no match": "/en/search/?q=zebra",
+}
+# Words the generated pages share with the demo, each used by one page in a hundred, so a
+# search finds a few generated pages, as it would on a real portal with many guides.
+SHARED_RATE = 0.01
+SHARED_EN = ["pump", "fever", "liver", "chemotherapy", "catheter", "infection", "surgery", "nausea",
+             "bleeding", "artery", "tumor", "scan", "blood", "wound", "pain"]
+SHARED_AR = ["المضخة", "الحمى", "الكبد", "العلاج الكيميائي", "القسطرة", "العدوى", "الجراحة",
+             "الغثيان", "النزيف", "الشريان", "الورم", "الألم"]
+REVIEWER = {"name": "Bench Reviewer",
+            "role": text_entry({"role_en": "Clinician", "role_ar": "طبيب"}, "role", {"source": "Clinician"})}
+ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def milliseconds(seconds):
+    return f"{seconds * 1000:7.2f} ms"
+
+
+class Command(BaseCommand):
+    help = "Benchmark search at 1 and at 1,000 published procedures and print both figures."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--procedures", type=int, default=1000)
+        parser.add_argument("--repeat", type=int, default=15, help="Timed runs per query.")
+
+    def handle(self, procedures, repeat, **options):
+        setup_test_environment()
+        settings.ALLOWED_HOSTS = ["testserver"]
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            call_command("load_demo", verbosity=0)
+            client = Client()
+            one = self.measure(client, max(repeat, 1))
+            start = time.perf_counter()
+            self.generate(procedures - Procedure.objects.count())
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # statistics, as autovacuum keeps them in production
+            made = time.perf_counter() - start
+            count = Procedure.objects.filter(live_version__isnull=False).count()
+            self.stdout.write(f"generated and published {count - 1} procedures in {made:.0f} s")
+            many = self.measure(client, max(repeat, 1))
+            self.report(one, many, count)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def measure(self, client, repeat):
+        results = {}
+        for label, url in QUERIES.items():
+            client.get(url)  # warm templates and translations
+            timings = []
+            for _ in range(repeat):
+                cache.clear()
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    timings.append(time.perf_counter() - start)
+                assert response.status_code == 200, f"{url} -> {response.status_code}"
+            found = response.content.decode().count('class="search-result"')
+            results[label] = (statistics.median(timings), len(captured), found)
+        return results
+
+    def report(self, one, many, count):
+        backend = connection.vendor
+        self.stdout.write(f"search, database {backend}: median of whole requests (test client)")
+        for label in QUERIES:
+            (t1, q1, f1), (tn, qn, fn) = one[label], many[label]
+            self.stdout.write(
+                f"{label:<13} 1 procedure {milliseconds(t1)} ({q1} queries, {f1} found)   "
+                f"{count} procedures {milliseconds(tn)} ({qn} queries, {fn} found)   "
+                f"ratio {tn / t1:4.2f}x")
+        self.stdout.write("target: at 1,000 procedures within 2x of the time at 1. Finding the candidates "
+                          "does not grow with the number of pages; drawing each result shown (snippet, "
+                          "highlight) costs about 1 ms, and at most 20 are shown.")
+
+    def generate(self, number):
+        rng = random.Random(8)
+        english = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 10)))
+                   for _ in range(3000)]
+        arabic = ["".join(rng.choice(ARABIC_LETTERS) for _ in range(rng.randint(3, 7)))
+                  for _ in range(3000)]
+
+        def paragraph(words, shared, length):
+            chosen = [rng.choice(words) for _ in range(length)]
+            for word in shared:
+                chosen.insert(rng.randrange(len(chosen)), word)
+            return " ".join(chosen).capitalize() + "."
+
+        def sprinkled(words, shared, paragraphs, length):
+            """Paragraphs in which each shared word occurs on about SHARED_RATE of pages."""
+            used = [[] for _ in range(paragraphs)]
+            for word in shared:
+                if rng.random() < SHARED_RATE:
+                    used[rng.randrange(paragraphs)].append(word)
+            return [paragraph(words, chosen, length) for chosen in used]
+
+        kinds = list(Section.Kind.values)
+        for index in range(number):
+            with transaction.atomic():
+                procedure = Procedure.objects.create(
+                    slug=f"generated-{index:04d}",
+                    title_en=f"{paragraph(english, (), 3)[:-1]} {index}",
+                    title_ar=f"{paragraph(arabic, (), 3)[:-1]} {index}",
+                    summary_en=paragraph(english, (), 25),
+                    summary_ar=paragraph(arabic, (), 25),
+                )
+                texts_en = sprinkled(english, SHARED_EN, 16, 60)
+                texts_ar = sprinkled(arabic, SHARED_AR, 16, 60)
+                for number, kind in enumerate(rng.sample(kinds, 4)):
+                    Section.objects.create(
+                        procedure=procedure, kind=kind,
+                        body_en="\n\n".join(texts_en[number * 4:number * 4 + 4]),
+                        body_ar="\n\n".join(texts_ar[number * 4:number * 4 + 4]),
+                    )
+                revision = record_revision(procedure)
+                procedure.refresh_from_db()
+                publish_revision(procedure, revision, REVIEWER,
+                                 last_reviewed=datetime.date(2026, 1, 15),
+                                 next_review_due=datetime.date(2027, 1, 15))

@@ -1,0 +1,42 @@
+"""/sitemap.xml: every live page in every language, each with its alternates (hreflang)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from content.models import Procedure
+
+
+class PortalSitemap(Sitemap):
+    # One <url> per page and language, each listing the page in every language and x-default.
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ProcedureSitemap(PortalSitemap):
+    """Live versions only: a withdrawn or never-published page is not listed."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return list(Procedure.objects.filter(live_version__isnull=False).order_by("slug")
+                    .values_list("slug", "live_version__published_at"))
+
+    def location(self, item):
+        return reverse("content:procedure", kwargs={"slug": item[0]})
+
+    def lastmod(self, item):
+        return item[1]
+
+
+class PortalPagesSitemap(PortalSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["content:procedure_list", "content:glossary"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"procedures": ProcedureSitemap, "pages": PortalPagesSitemap}
