@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -109,15 +109,7 @@ class CitationInline(RoleCheckedInlineMixin, admin.StackedInline):
         ("doi", "url", "accessed"),
     )
 
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("formfield_callback", _https_urls)
-        return super().get_formset(request, obj, **kwargs)
-
-
-def _https_urls(field, **kwargs):
-    if field.name == "url":
-        kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArabicStateFilter(admin.SimpleListFilter):

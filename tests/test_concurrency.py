@@ -111,8 +111,8 @@ def test_the_projects_database_lets_two_admin_saves_of_one_procedure_through(tra
         Procedure.objects.get(pk=procedure.pk)
 
     def write():
-        Procedure.objects.filter(pk=procedure.pk).update(reviewer_name="Dr Concurrent")
+        Procedure.objects.filter(pk=procedure.pk).update(short_name_en="Saved concurrently")
 
     errors, _elapsed = save_twice_at_once("default", read, write)
     assert errors == []
-    assert Procedure.objects.get(pk=procedure.pk).reviewer_name == "Dr Concurrent"
+    assert Procedure.objects.get(pk=procedure.pk).short_name_en == "Saved concurrently"

@@ -24,6 +24,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from content.models import Procedure, StaffProfile
 from portal.caching import delete_own_keys
 from portal.security import SESSION_LAST_SEEN, SESSION_STARTED
 from tests.builders import DEMO_SLUG
@@ -366,7 +367,7 @@ def submit(opener, url, fields):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_saved_through_one_app_server_reaches_the_other_at_once(demo_procedure, staff):
+def test_a_version_published_through_one_app_server_reaches_the_other_at_once(demo_procedure, staff):
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("needs PostgreSQL and REDIS_URL (as CI's second run has)")
     from content.management.commands.bench import ProductionServer
@@ -400,6 +401,19 @@ def test_a_change_saved_through_one_app_server_reaches_the_other_at_once(demo_pr
         saved = submit(one, change, [*fields, ("_save", "Save")])
         errors = re.findall(r"errorlist.*", saved.read().decode())
         assert saved.url.endswith("/admin/content/procedure/"), errors
+        # A saved draft reaches no one; the reviewer's publish does.
+        assert "Changed through server one" not in other.open(server.url(page, 1)).read().decode()
+        StaffProfile.objects.create(user=staff, role_en="Clinician", role_ar="طبيب")
+        staff.first_name, staff.last_name = "Rana", "Reviewer"
+        staff.save()
+        reader = FormReader(None)
+        reader.feed(one.open(change).read().decode())
+        token = dict(reader.fields)["csrfmiddlewaretoken"]
+        revision = Procedure.objects.get(pk=demo_procedure.pk).revision
+        publish = server.url(f"/admin/content/procedure/{demo_procedure.pk}/workflow/publish/", 0)
+        submit(one, publish, {"csrfmiddlewaretoken": token, "revision": revision}).read()
+        # (Publishing then draws the PDFs, in the same request, before answering.)
+        assert Procedure.objects.get(pk=demo_procedure.pk).live_version.number == 2
         # The other server shows it on its next request: no stale page from the shared cache.
         after = other.open(server.url(page, 1)).read().decode()
         assert "Changed through server one" in after

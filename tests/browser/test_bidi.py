@@ -9,7 +9,7 @@ import pytest
 from content.models import Section
 from tests.bidi_cases import CASES, arabic_markdown
 from tests.browser.pages import ProcedurePage
-from tests.builders import add_section, make_procedure
+from tests.builders import add_section, make_procedure, publish
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +61,7 @@ _TOKEN_LAYOUT_JS = """token => {
 def bidi_page(chromium, portal_url):
     procedure = make_procedure(slug=SLUG)
     add_section(procedure, Section.Kind.OVERVIEW, body_en="English.", body_ar=arabic_markdown())
+    publish(procedure)
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="ar")
     yield ProcedurePage(context.new_page(), portal_url, "ar", slug=SLUG).open()
     context.close()
