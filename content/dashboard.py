@@ -5,7 +5,6 @@ import datetime
 from django.utils import timezone
 
 from content.models import Procedure
-from content.revisions import clinic_facts
 
 DUE_SOON = datetime.timedelta(days=30)
 
@@ -21,5 +20,5 @@ def dashboard(clinic=None):
         "overdue": [p for p in live if p.live_version.next_review_due < today],
         "procedures": procedures,
         "clinic": clinic,
-        "clinic_arabic": clinic_facts(clinic) if clinic else None,
+        "clinic_arabic": clinic.translation_facts() if clinic else None,
     }

@@ -84,10 +84,6 @@ class Facts:
     outdated: int = 0
     current: int = 0
 
-    def __add__(self, other):
-        return Facts(self.missing + other.missing, self.outdated + other.outdated,
-                     self.current + other.current)
-
     @property
     def complete(self):
         return not self.missing and not self.outdated

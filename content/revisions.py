@@ -265,7 +265,3 @@ def save_clinic(clinic, user=None, note=""):
                                   created_by_name=person_name(user) or note, content=content)
     return clinic
 
-
-def clinic_facts(clinic):
-    return freshness.count_states(clinic.field_states().values()) if clinic else freshness.Facts()
-
