@@ -624,3 +624,24 @@ class ClinicRevision(models.Model):
 
     def __str__(self):
         return f"{self.clinic} r{self.number}"
+
+
+class PublicContent(models.Model):
+    """One row: a stamp replaced, in the same transaction, by every change a reader could see (a
+    version published or withdrawn, the clinic's contact block, the glossary).
+
+    Public pages are cached under this stamp (content.page_cache), so a change reaches every app
+    server at once, whatever cache each one has, and a page drawn from the old content can only
+    be stored under the old stamp, which nobody asks for again. Random rather than counted: a
+    database restored from a backup brings back its own stamp, under which only pages of exactly
+    that content were ever stored, where a counter would go back to numbers that later content
+    was cached under.
+    """
+
+    stamp = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("public content stamp")
+
+    def __str__(self):
+        return self.stamp

@@ -29,6 +29,7 @@ from content.models import (
     localized_name,
     person_name,
 )
+from content.page_cache import public_content_changed
 from content.rendering import authoring_problems, missing_citations, render_markdown
 from content.revisions import latest_revision
 
@@ -243,6 +244,7 @@ def publish_revision(procedure, revision, reviewer, published_by=None, today=Non
         if revision.number == procedure.revision else procedure.status,
     )
     procedure.live_version = publication
+    public_content_changed()
     return publication
 
 
@@ -255,6 +257,7 @@ def unpublish(procedure, user, comment=""):
     Publication.objects.filter(pk=live.pk).update(withdrawn_at=timezone.now())
     status = Procedure.Status.DRAFT if procedure.status == Procedure.Status.PUBLISHED else procedure.status
     Procedure.objects.filter(pk=procedure.pk).update(live_version=None, status=status)
+    public_content_changed()
     _event(procedure, WorkflowEvent.Action.UNPUBLISHED, user, comment, version_number=live.number)
 
 

@@ -1,23 +1,21 @@
-"""Thin views: find the live version, hand it to a template, reuse the result while it holds.
+"""Thin views: find the live version, hand it to a template.
 
-A public page costs one small query when its rendering is cached (which live version, which
-clinic revision) and two more on a miss (the version's document, the clinic). Cache keys name
-the live version, so publishing a new one changes exactly that page's keys.
+Public pages are kept whole by content.page_cache until the public content changes: a served page
+costs one small query (the content's stamp); drawing one costs that and two more (the live
+version with its document, the clinic).
 """
 
 import functools
-import hashlib
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import F, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -36,6 +34,7 @@ from content.handouts import (
 )
 from content.localized import LocalText, current_clinic, local_text, page_language, row_entry
 from content.models import SOURCE_LANGUAGE, Clinic, GlossaryTerm, Procedure, Publication, SearchEntry
+from content.page_cache import cached_public_page
 from content.pages import PageInfo, page_context, preview_info
 from content.publishing import build_document
 from content.revisions import snapshot
@@ -45,6 +44,7 @@ OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
 
 
 @require_safe
+@cached_public_page
 def procedure_list(request):
     live = Procedure.objects.filter(live_version__isnull=False).values(
         "slug", "live_version__listing"
@@ -63,23 +63,17 @@ def procedure_list(request):
     return render(request, "content/procedure_list.html", {"procedures": procedures})
 
 
-def _live_or_gone(slug):
-    """The live version's id and facts in one query, or 404 (never published) / 410 (withdrawn)."""
-    row = (
-        Procedure.objects.filter(slug=slug)
-        .values("live_version_id", "live_version__number", "live_version__next_review_due",
-                "live_version__published_at")
-        .annotate(
-            clinic_revision=Subquery(Clinic.objects.order_by("pk").values("revision")[:1]),
-            was_published=Exists(Publication.objects.filter(procedure=OuterRef("pk"))),
-        )
-        .first()
+def _live_version(slug, **annotations):
+    """The page's live version in one query, or 404 (never published) / 410 (withdrawn)."""
+    publication = (
+        Publication.objects.filter(procedure__slug=slug, procedure__live_version=F("pk"))
+        .annotate(**annotations).first()
     )
-    if row is None or (row["live_version_id"] is None and not row["was_published"]):
-        raise Http404(_("There is no page at this address."))
-    if row["live_version_id"] is None:
+    if publication is not None:
+        return publication
+    if Publication.objects.filter(procedure__slug=slug).exists():
         raise Gone(slug)
-    return row
+    raise Http404(_("There is no page at this address."))
 
 
 class Gone(Exception):
@@ -110,10 +104,6 @@ def _printed_version(request, live_number):
     return printed if 1 <= printed < live_number else None
 
 
-def _fingerprint(*parts):
-    return hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
-
-
 def _sharing_context(request):
     language = page_language()
     return {
@@ -125,44 +115,31 @@ def _sharing_context(request):
     }
 
 
-def _public(response, fingerprint, live):
-    response["ETag"] = quote_etag(fingerprint[:32])
-    response["Last-Modified"] = http_date(live["live_version__published_at"].timestamp())
-    # Short, so a new version reaches readers quickly; revalidation is a cheap 304 by ETag.
+def _public(response, publication):
+    response["Last-Modified"] = http_date(publication.published_at.timestamp())
+    # Short, so a new version reaches readers quickly; revalidation is a cheap 304 by ETag
+    # (content.page_cache gives every kept page one).
     response["Cache-Control"] = "public, max-age=60"
     return response
 
 
-def _overdue(live):
-    return live["live_version__next_review_due"] < timezone.localdate()
-
-
 @require_safe
+@cached_public_page
 @answers_gone
 def procedure_page(request, slug):
-    live = _live_or_gone(slug)
-    printed = _printed_version(request, live["live_version__number"])
-    fingerprint = _fingerprint(
-        "page", live["live_version_id"], live["clinic_revision"], page_language(),
-        request.build_absolute_uri("/"), _overdue(live), printed,
-    )
-    # The page is the same for every visitor, so one rendering serves them all until a new
-    # version is published, the clinic changes or the review falls due.
-    cache_key = f"procedure-page:{fingerprint}"
-    html = cache.get(cache_key)
-    if html is None:
-        publication = Publication.objects.get(pk=live["live_version_id"])
-        info = PageInfo.of(publication)
-        context = page_context(publication.document, info)
-        context |= _sharing_context(request) | {"printed_version": printed}
-        context["structured_data"] = medical_web_page(publication.document, info, page_language(),
-                                                      context["page_url"])
-        # x-default: the address without a language prefix, which picks by Accept-Language (as
-        # /sitemap.xml's x-default does).
-        context["x_default_url"] = request.build_absolute_uri("/" + info.url().split("/", 2)[2])
-        html = render_to_string("content/procedure_detail.html", context, request)
-        cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
-    return _public(HttpResponse(html), fingerprint, live)
+    publication = _live_version(slug)
+    info = PageInfo.of(publication)
+    context = page_context(publication.document, info)
+    context |= _sharing_context(request) | {
+        "printed_version": _printed_version(request, publication.number),
+    }
+    context["structured_data"] = medical_web_page(publication.document, info, page_language(),
+                                                  context["page_url"])
+    # x-default: the address without a language prefix, which picks by Accept-Language (as
+    # /sitemap.xml's x-default does).
+    context["x_default_url"] = request.build_absolute_uri("/" + info.url().split("/", 2)[2])
+    html = render_to_string("content/procedure_detail.html", context, request)
+    return _public(HttpResponse(html), publication)
 
 
 @never_cache
@@ -176,53 +153,43 @@ def procedure_preview(request, slug):
     return render(request, "content/procedure_detail.html", context)
 
 
-def _handout_request(request, slug, bilingual):
-    live = _live_or_gone(slug)
+def _handout_request(request, slug, bilingual, **annotations):
     paper = request.GET.get("paper", "a4")
     if paper not in PAPER_SIZES:
         raise Http404(_("There is no handout on paper size %(paper)s.") % {"paper": paper[:20]})
-    return live, paper, BILINGUAL if bilingual else page_language()
+    return _live_version(slug, **annotations), paper, BILINGUAL if bilingual else page_language()
 
 
 @require_safe
+@cached_public_page
 @answers_gone
 def handout_page(request, slug, bilingual=False):
     """The handout as a web page: what the PDF shows, for the browser's own printing."""
-    live, paper, variant = _handout_request(request, slug, bilingual)
-    today = timezone.localdate()
-    fingerprint = _fingerprint(
-        "handout", live["live_version_id"], live["clinic_revision"], page_language(), variant,
-        paper, request.build_absolute_uri("/"), today,
-    )
-    cache_key = f"handout-page:{fingerprint}"
-    html = cache.get(cache_key)
-    if html is None:
-        publication = Publication.objects.get(pk=live["live_version_id"])
-        handout = handout_for(publication, variant, paper, request.build_absolute_uri("/"),
-                              current_clinic(request), printed_on=today)
-        html = render_handout_html(handout, request)
-        cache.set(cache_key, html, settings.PAGE_CACHE_SECONDS)
-    return _public(HttpResponse(html), fingerprint, live)
+    publication, paper, variant = _handout_request(request, slug, bilingual)
+    handout = handout_for(publication, variant, paper, request.build_absolute_uri("/"),
+                          current_clinic(request), printed_on=timezone.localdate())
+    return _public(HttpResponse(render_handout_html(handout, request)), publication)
 
 
 @require_safe
+@cached_public_page
 @answers_gone
 def handout_pdf(request, slug, bilingual=False):
-    live, paper, variant = _handout_request(request, slug, bilingual)
+    publication, paper, variant = _handout_request(
+        request, slug, bilingual,
+        clinic_revision=Subquery(Clinic.objects.order_by("pk").values("revision")[:1]),
+    )
     site_root = request.build_absolute_uri("/").rstrip("/")
-    pdf = stored_pdf(live["live_version_id"], variant, paper, site_root, live["clinic_revision"])
+    pdf = stored_pdf(publication.pk, variant, paper, site_root, publication.clinic_revision)
     if pdf is None:
         # Only when no PDF was drawn for this site and clinic yet (publishing and warm_handouts
         # draw them): draw it now, once, for everyone after.
-        publication = Publication.objects.get(pk=live["live_version_id"])
         handout = handout_for(publication, variant, paper, site_root, current_clinic(request))
         pdf = store_pdf(publication, handout)
     response = HttpResponse(bytes(pdf), content_type="application/pdf")
-    filename = pdf_filename(slug, live["live_version__number"], variant, paper)
+    filename = pdf_filename(slug, publication.number, variant, paper)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    fingerprint = _fingerprint("pdf", live["live_version_id"], variant, paper, site_root,
-                               live["clinic_revision"])
-    return _public(response, fingerprint, live)
+    return _public(response, publication)
 
 
 SEARCH_RESULTS_SHOWN = 20
@@ -252,6 +219,7 @@ def live_search(query, language, limit=SEARCH_RESULTS_SHOWN):
 
 
 @require_safe
+@cached_public_page
 def search_page(request):
     """Search the live pages in the page's language: a plain GET form, no JavaScript needed."""
     language = page_language()
@@ -276,6 +244,7 @@ def search_page(request):
 
 
 @require_safe
+@cached_public_page
 def glossary_page(request):
     """Every glossary term in the page's language, in that language's alphabetical order."""
     language = page_language()

@@ -253,8 +253,11 @@ SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
 # How long a clinician's review holds: publishing sets the next review due this many months on.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 
-# How long a rendered public page may be reused before it is rebuilt; publishing clears it.
+# How long the shared cache keeps a public page; any change a reader could see, or a new day,
+# makes it unasked-for at once (content.page_cache).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# Each app process also keeps the pages it served last in its own memory, up to this size.
+RECENT_PAGES_MEGABYTES = int(os.environ.get("RECENT_PAGES_MEGABYTES", "32"))
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING").upper()
 LOGGING = {

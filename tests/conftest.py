@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
-from portal.caching import delete_own_keys
+from content.page_cache import forget_cached_pages
 from tests.builders import load_demo_content
 
 
@@ -25,9 +25,9 @@ def cache_of_our_own():
 def empty_cache(cache_of_our_own):
     # Pages are cached by content version; each test starts without leftovers of another. Only
     # this run's keys: cache.clear() on Redis would empty the whole database.
-    delete_own_keys()
+    forget_cached_pages()
     yield
-    delete_own_keys()
+    forget_cached_pages()
 
 
 @pytest.fixture

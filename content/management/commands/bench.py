@@ -11,7 +11,8 @@ ratio is taken against, measured at the start and the end of the same run.
     manage.py bench --postgres       PostgreSQL and Redis, 2 gunicorn servers of 1 worker each,
                                      as two machines behind a load balancer would share them
 
-Then the list again with --procedures generated procedures (1,000 by default) beside the demo.
+Then the list and search again with --procedures made-up procedures (1,000 by default) published
+beside the demo (content/management/generated_procedures.py).
 The driver also counts each page's database queries on a cache miss and when cached, and times
 the miss (one request, in-process: a PDF nobody has asked for yet, a page after a publish).
 """
@@ -49,8 +50,14 @@ PAGES = {
     "procedure ar": f"/ar/procedures/{SLUG}/",
     "handout html en": f"/en/procedures/{SLUG}/handout/",
     "handout html ar": f"/ar/procedures/{SLUG}/handout/",
-    "cached pdf ar": f"/ar/procedures/{SLUG}/handout.pdf",
+    "pdf ar": f"/ar/procedures/{SLUG}/handout.pdf",
+    "search en": "/en/search/?q=pump",
+    "search ar": "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%B6%D8%AE%D8%A9",  # المضخة
+    "glossary en": "/en/glossary/",
+    "glossary ar": "/ar/glossary/",
 }
+# Measured again once --procedures made-up procedures are published beside the demo.
+AT_SCALE = ("list en", "search en", "search ar")
 # What a browser sends: the pages' compression is part of what they cost.
 ACCEPT_ENCODING = "gzip, deflate, br"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
@@ -258,7 +265,7 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
         parser.add_argument("--connections", type=int, default=64, help="Concurrent connections.")
         parser.add_argument("--procedures", type=int, default=1000,
-                            help="Generated procedures for the list's second run (0: skip it).")
+                            help="Made-up procedures for the second run of the list and search (0: skip it).")
         # Steps the driver runs inside the server's environment (its database and cache).
         parser.add_argument("--generate-procedures", type=int, help=SUPPRESS)
         parser.add_argument("--count-queries", nargs="*", help=SUPPRESS)
@@ -311,16 +318,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<16} {result.requests_per_second / trivial:5.2f}x the trivial view")
 
         if procedures:
-            list_one = next(result for label, _path, result in rows if label == "list en")
             server.manage("bench", "--generate-procedures", str(procedures))
             server.restart()
-            many = self.measure(server, f"list en, {procedures + 1}", PAGES["list en"], duration, connections)
-            speed = many.requests_per_second / list_one.requests_per_second
-            latency = many.p50_ms / max(list_one.p50_ms, 0.001)
-            self.stdout.write(
-                f"list with {procedures + 1} procedures: {speed:.2f}x the requests/s of the list with 1 "
-                f"({latency:.1f}x its p50 latency)"
-            )
+            self.stdout.write(f"with {procedures} made-up procedures published beside the demo:")
+            for label in AT_SCALE:
+                one = next(result for row_label, _path, result in rows if row_label == label)
+                many = self.measure(server, f"{label}, {procedures + 1}", pages[label], duration, connections)
+                speed = many.requests_per_second / one.requests_per_second
+                latency = many.p50_ms / max(one.p50_ms, 0.001)
+                self.stdout.write(f"  {label} at {procedures + 1} procedures: {speed:.2f}x the requests/s "
+                                  f"at 1 ({latency:.1f}x its p50 latency)")
 
     def measure(self, server, label, path, duration, connections, queries=None):
         size, encoding = 0, ""
@@ -347,14 +354,14 @@ class Command(BaseCommand):
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from portal.caching import delete_own_keys
+        from content.page_cache import forget_cached_pages
 
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client, counts = Client(), {}
         for path in paths:
-            delete_own_keys()
+            forget_cached_pages()
             client.get(path)  # templates, translations and connections warmed...
-            delete_own_keys()  # ...but the page itself not cached
+            forget_cached_pages()  # ...but the page itself not cached
             figures, miss_ms = [], 0.0
             for attempt in range(2):
                 with CaptureQueriesContext(connection) as captured:
@@ -369,19 +376,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(counts))
 
     def generate_procedures(self, count):
-        """`count` published copies of the demo procedure under other slugs (texts and rendered
-        HTML included), so the list shows count + 1 procedures."""
-        from django.db import transaction
+        from content.management.generated_procedures import generate_procedures
 
-        from content.models import Procedure
-
-        demo = Procedure.objects.get(slug=SLUG)
-        fields = [f.attname for f in Procedure._meta.concrete_fields if not f.primary_key]
-        copies = []
-        for number in range(1, count + 1):
-            copy = Procedure(**{name: getattr(demo, name) for name in fields})
-            copy.slug = f"generated-{number:05d}"
-            copies.append(copy)
-        with transaction.atomic():
-            Procedure.objects.bulk_create(copies, batch_size=500)
-
+        generate_procedures(count)

@@ -7,6 +7,7 @@ from django.db.models import F
 
 from content.findability import store_search_entries
 from content.models import GlossaryTerm, Publication
+from content.page_cache import public_content_changed
 from content.publishing import build_document
 
 
@@ -33,5 +34,7 @@ class Command(BaseCommand):
                 publication.save(update_fields=["document"])
                 changed += 1
             store_search_entries(publication)
+        # The search entries were rebuilt even where no page changed.
+        public_content_changed()
         self.stdout.write(f"re-rendered: {changed} live version(s) changed")
 

@@ -1,0 +1,185 @@
+"""Whole public pages, drawn once and served from the cache until what they show changes.
+
+A public page is the same for every reader: nothing in it depends on a cookie, a session or who
+is signed in. So its bytes are kept and served to everyone after, under a key made of:
+
+- the public content's stamp (models.PublicContent), one small query per request, which every
+  change a reader could see replaces in its own transaction;
+- the release: a digest of the code, templates, translations and static files, so a deployment
+  never serves a page drawn by the previous one (the Redis cache outlives the processes);
+- the day, because pages say when a review fell due and handouts when they were printed;
+- the site's address, the language, and the path with its query string.
+
+Nothing is ever deleted on a change: the key just stops being asked for, and the cache's own
+eviction (LRU in Redis, culling in the memory cache) reclaims it. A served page costs that one
+query and one cache read, about what the liveness endpoint costs; `make bench` prints both.
+"""
+
+import functools
+import hashlib
+import threading
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import quote_etag
+from django.utils.translation import get_language
+
+from content.models import PublicContent
+from portal.caching import delete_own_keys
+
+# Query strings longer than this are answered but not kept: nobody shares a link that long, and
+# an endless supply of distinct ones must not push real pages out of the cache.
+MAX_CACHED_QUERY_STRING = 300
+# What a page's response carries from the view; anything else is added by middleware on the way
+# out, to the cached answer as to a fresh one.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Last-Modified", "ETag")
+RELEASE_FOLDERS = ("content", "portal", "templates", "locale", "static")
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg", ".woff2", ".ico",
+                    ".png", ".json"}
+
+
+def public_content_changed():
+    """Call inside the transaction that changes anything a reader sees: every cached public page
+    is drawn again after it commits (and not before, so no reader sees half a change)."""
+    stamp = uuid.uuid4().hex
+    if not PublicContent.objects.filter(pk=1).update(stamp=stamp):
+        PublicContent.objects.update_or_create(pk=1, defaults={"stamp": stamp})
+
+
+def _changed_by_signal(sender, **kwargs):
+    public_content_changed()
+
+
+def connect_signals():
+    """Saves that any code path makes (the admin, a shell, load_demo) and that readers see at once:
+    the clinic's contact block and the glossary on every page, and deletions. Publishing and
+    withdrawing call public_content_changed() themselves, in their own transaction."""
+    from content.models import Clinic, GlossaryTerm, Procedure, Publication
+
+    for model in (Clinic, GlossaryTerm):
+        post_save.connect(_changed_by_signal, sender=model, dispatch_uid=f"public-content-{model.__name__}")
+    for model in (Clinic, GlossaryTerm, Procedure, Publication):
+        post_delete.connect(_changed_by_signal, sender=model,
+                            dispatch_uid=f"public-content-deleted-{model.__name__}")
+
+
+def current_stamp():
+    # Plain SQL: building the same query through the ORM costs more than serving the page.
+    table = connection.ops.quote_name(PublicContent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT stamp FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+@functools.cache
+def release():
+    """A digest of every file that shapes a page; computed once per process (a few milliseconds).
+
+    Contents, not modification times: two app servers deployed from the same commit share keys."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for folder in RELEASE_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(request):
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_CACHED_QUERY_STRING:
+        return None
+    parts = (release(), current_stamp(), timezone.localdate().isoformat(),
+             request.build_absolute_uri("/"), get_language(), request.path, query)
+    return "public-page:" + hashlib.blake2b("\n".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+def _cacheable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
+class RecentPages:
+    """The pages this process served last, in front of the shared cache: a page read from Redis
+    costs a round trip and a copy of every byte (100 KB for a PDF), a page held here nothing.
+    Never stale: a key names the content's stamp, so a change makes every key here unasked-for."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes, self.size = max_bytes, 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def put(self, key, entry):
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = entry
+            self.size += len(entry[0])
+            while self.size > self.max_bytes and self.entries:
+                _key, (content, _headers) = self.entries.popitem(last=False)
+                self.size -= len(content)
+
+
+recent_pages = RecentPages(max_bytes=settings.RECENT_PAGES_MEGABYTES * 1024 * 1024)
+
+
+def forget_cached_pages():
+    """Tests and benchmarks that must see pages drawn: this process's pages and the cache's own
+    keys (never the rest of a shared Redis) are dropped."""
+    delete_own_keys()
+    recent_pages.clear()
+
+
+def cached_public_page(view):
+    """Serve the view's answer from the cache while the public content and the release hold.
+
+    Only complete 200 answers are kept; a 404, a 410 or a redirect is worked out every time."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = page_key(request)
+        entry = (recent_pages.get(key) or cache.get(key)) if key else None
+        if entry is not None:
+            recent_pages.put(key, entry)
+            content, headers = entry
+            response = HttpResponse(content, headers=headers)
+        else:
+            response = view(request, *args, **kwargs)
+            if key is None or not _cacheable(response):
+                return response
+            if not response.has_header("ETag"):
+                response["ETag"] = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            recent_pages.put(key, (response.content, headers))
+        # The same bytes under the same key: compression can be remembered by the key instead of
+        # hashing the page again (portal.security.PublicGZipMiddleware).
+        response.compression_key = key
+        return response
+
+    return wrapper
