@@ -82,8 +82,11 @@ class TranslatedContent(models.Model):
         return _translated_text_fields(cls)
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        # Django 6.1 passes the queryset's fetch mode (and warns about overrides that cannot take
+        # it); Django 5.2 has no such argument.
+        extra = {} if fetch_mode is None else {"fetch_mode": fetch_mode}
+        instance = super().from_db(db, field_names, values, **extra)
         instance._loaded_texts = instance._texts()
         return instance
 

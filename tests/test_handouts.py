@@ -289,3 +289,14 @@ def test_pages_and_pdfs_are_shared_through_redis_when_it_is_configured(client, d
         keys = list(redis.scan_iter(f"{cache.key_prefix}*"))
         if keys:
             redis.delete(*keys)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_handout_page_describes_itself_and_names_the_live_page_as_canonical(
+    client, demo_procedure, language
+):
+    html = client.get(f"/{language}/procedures/{DEMO_SLUG}/handout/").content.decode()
+    summary = getattr(demo_procedure, f"summary_{language}")
+    assert f'<meta name="description" content="{summary}">' in html
+    assert f'<link rel="canonical" href="http://testserver/{language}/procedures/{DEMO_SLUG}/">' in html
+    assert 'name="robots"' not in html
