@@ -110,6 +110,8 @@ def _edition(handout, language):
             "dir": language_direction(language),
             "language_name": get_language_info(language)["name_local"],
             "live_url": live_url,
+            # The page itself, without the printed version: what search engines should list.
+            "canonical_url": f"{handout.site_root}{handout.info.url(language)}",
             "qr_svg": qr_code_svg(live_url, _("QR code: open this page online")),
             "clinic_text": clinic_texts(handout.clinic, language, english_page),
         }
