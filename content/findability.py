@@ -11,7 +11,8 @@ re-indexes or re-reads the glossary table:
   the page cache key (the live version) already covers them. A glossary edit reaches a page
   when the page is next published (or `render_content` is run), as the admin's help text says.
 - `search_entries` makes one SearchEntry per language: content.search's keys per field, the
-  plain texts a snippet is drawn from.
+  plain texts a snippet is drawn from; `store_search_entries` adds a SearchKey row per distinct
+  key, with the fields it occurs in.
 """
 
 import dataclasses
@@ -131,6 +132,7 @@ def search_entries(publication):
             title_index=index["title"], headings_index=index["headings"],
             glossary_terms_index=index["glossary_terms"], text_index=index["text"],
             title=texts.get("title", "")[:200], title_language=local["title"].language,
+            sort_title=search.fold(texts.get("title", "")[:200]),
             summary=texts.get("summary", ""),
             headings="\n".join(headings), text="\n".join(bodies),
         ))
@@ -146,10 +148,19 @@ def store_search_entries(publication):
         entries = list(SearchEntry.objects.filter(publication=publication))
     keys = []
     for entry in entries:
-        distinct = dict.fromkeys(
-            key for name in search.SEARCH_FIELDS for key in getattr(entry, f"{name}_index").split())
-        keys += [SearchKey(entry=entry, head=key[:SearchKey.HEAD], key=key[:200]) for key in distinct]
+        fields = key_fields({name: getattr(entry, f"{name}_index") for name in search.SEARCH_FIELDS})
+        keys += [SearchKey(entry=entry, head=key[:SearchKey.HEAD], key=key,
+                           **{f"in_{name}": True for name in names}) for key, names in fields.items()]
     SearchKey.objects.bulk_create(keys, batch_size=2000)
+
+
+def key_fields(index):
+    """{key as stored: the fields using it} from an entry's per-field index strings."""
+    fields = {}
+    for name in search.SEARCH_FIELDS:
+        for key in index[name].split():
+            fields.setdefault(key[:200], set()).add(name)
+    return fields
 
 
 def candidate_entries(query):

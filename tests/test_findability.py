@@ -2,17 +2,19 @@
 search engines read (JSON-LD, sitemap, robots.txt), and the questions to ask block."""
 
 import datetime
+import importlib
 import io
 import json
 import re
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from content import publishing
-from content.models import GlossaryTerm, Procedure
+from content.models import GlossaryTerm, Procedure, SearchEntry, SearchKey
 from tests.builders import (
     DEMO_SLUG,
     add_citation,
@@ -136,6 +138,54 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_pages_and_one_wh
     # Drawn: the content's stamp, the candidates with their texts, the clinic. Served again:
     # the stamp only, until the next publication.
     assert (drawn, served) == ([3, 3, 3], [1, 1, 1])
+
+
+# --- What search stores ------------------------------------------------------------------------
+
+# Pages that between them use every rule of search: matches in the title (and other names),
+# headings, glossary terms and text; whole words and the starts of longer ones; Arabic with
+# prefixes, tashkeel and ta marbuta; an untranslated title; titles that tie once folded (the older
+# entry first) and titles whose order depends on comparing code points.
+RANKED_PAGES = [
+    ("liver-pump", {"title_en": "Liver pump", "also_known_as_en": "HAI pump", "title_ar": "مضخة الكبد"},
+     "The pump sends chemotherapy to the liver.", "تُرسل المُضخّة العلاجَ الكيميائي إلى الكَبِد."),
+    ("stent", {"title_en": "Biliary stent", "title_ar": "الدعامة الصفراوية"},
+     "A stent helps the liver drain. Chemo may follow.", "تساعد الدعامة على تصريف الكبد، وبالمضخة أحياناً."),
+    ("port", {"title_en": "Port placement", "title_ar": "تركيب المنفذ"},
+     "A catheter is placed under the skin.", "توضع القسطرة تحت الجلد."),
+    ("alpha-lower", {"title_en": "alpha chemo", "title_ar": "ألفا"}, "Chemo.", "كيميائي."),
+    ("alpha-upper", {"title_en": "Alpha chemo", "title_ar": "الفا"}, "Chemo.", "كيميائي."),
+    ("echo", {"title_en": "Échographie", "title_ar": "إيكو"}, "Chemotherapy sessions.",
+     "جلسات العلاج الكيميائي."),
+    ("zebra", {"title_en": "Zebra pumps", "title_ar": "مضخات زيبرا"}, "Chemotherapy at home.",
+     "العلاج الكيميائي في المنزل."),
+    ("kidney", {"title_en": "Kidney pump", "title_ar": ""}, "Nothing else.", "توضع المضخة تحت الجلد."),
+]
+
+
+def ranked_pages():
+    make_term()  # catheter / قسطرة: a glossary term of the "port" page
+    for slug, titles, body_en, body_ar in RANKED_PAGES:
+        procedure = make_procedure(slug, **titles)
+        add_section(procedure, "overview", body_en=body_en, body_ar=body_ar)
+        if slug == "port":
+            add_section(procedure, "after", body_en="Keep it dry.", body_ar="حافظ عليه جافاً.",
+                        heading_en="Pump care at home", heading_ar="العناية بالمضخة في المنزل")
+        publish(procedure)
+
+
+def test_the_migration_gives_entries_indexed_before_it_the_fields_publishing_gives():
+    ranked_pages()
+    flags = ("in_title", "in_headings", "in_glossary_terms", "in_text")
+    published = set(SearchKey.objects.values_list("entry", "key", *flags))
+    titles = set(SearchEntry.objects.values_list("pk", "sort_title"))
+    SearchKey.objects.update(**dict.fromkeys(flags, False))
+    SearchEntry.objects.update(sort_title="")
+    migration = importlib.import_module("content.migrations.0006_search_fields_and_sort_title")
+    migration.fill_search_fields(apps, None)
+    assert set(SearchKey.objects.values_list("entry", "key", *flags)) == published
+    assert set(SearchEntry.objects.values_list("pk", "sort_title")) == titles
+    assert ("échographie" in {title for _, title in titles}) and all(any(row[2:]) for row in published)
 
 
 def test_every_page_has_a_search_form_that_works_without_javascript(client):
