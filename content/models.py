@@ -481,11 +481,11 @@ class SearchEntry(models.Model):
     """What search reads of a published version in one language, computed when it is published.
 
     The `*_index` columns hold content.search's keys (" key key "), already folded; the entry's
-    distinct keys are also rows of SearchKey, with the fields each occurs in, so finding the
-    candidates is an index look-up whatever the number of pages (the same on SQLite and
-    PostgreSQL), and the few candidates are ranked in Python from these columns; the plain
-    texts give the snippet. Only entries of a procedure's live version are ever searched
-    (content.views.live_search).
+    distinct keys are also rows of SearchKey, with the fields each occurs in, so the database
+    finds and ranks the candidates from those rows alone (content.findability.ranked_entries,
+    the same on SQLite and PostgreSQL) and reads the plain texts, which give the snippets, of
+    the page of results shown only. Only entries of a procedure's live version are ever
+    searched (content.views.live_search).
     """
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_entries")

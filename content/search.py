@@ -6,24 +6,24 @@ case, singular or plural. Every word of a query and of a document is therefore r
 *key* by the same rules, and two words match when their keys are equal (or, for a query word of
 4+ letters, when a document key starts with it, so "chemo" finds "chemotherapy").
 
-How the portal is meant to use it (the database does no language work, so SQLite and
+How the portal uses it (content.findability; the database does no language work, so SQLite and
 PostgreSQL behave the same):
 
-1. At publish time, store `build_index(document, language)` beside the published version: per
-   field, a space-padded string of the distinct keys (" key key key "). `index_text()` gives
-   one such string for any text, e.g. one column holding every field for a database
-   pre-filter.
-2. At search time, `parse_query(query, language)` gives the query's keys. A cheap pre-filter
-   is `stored_index__contains=needle` for any of `query.needles` (plain LIKE; no case or
-   collation rules come into it because keys are already folded).
-3. `rank(query, documents, language, limit=...)` scores the candidates from their stored
-   indexes (substring tests, no re-tokenising) and draws a highlighted snippet only for the
-   results it returns, reading a text only up to its first match.
+1. At publish time, `build_index(document, language)` is stored beside the published version:
+   per field, a space-padded string of the distinct keys (" key key key "); each distinct key
+   is also a row of its own, with the fields it occurs in. `index_text()` gives one such string
+   for any text.
+2. At search time, `parse_query(query, language)` gives the query's keys, and the database ranks
+   every page that has one by those rows, with `rank`'s rules and order, and returns one page of
+   results. (`query.needles` and `index_matches` are the same test as a substring of a stored
+   index: no case or collation rules come into it because keys are already folded.)
+3. `rank(query, documents, language, limit=...)` is the reference for those rules, which a test
+   holds the database to: it scores documents from their stored indexes (substring tests, no
+   re-tokenising) and draws a highlighted title and snippet only for the results it returns,
+   reading a text only up to its first match. The portal gives it the page the database chose.
 
 Measured on the demo page (19,000 characters of text, an index of 3,900): ranking it and drawing
-its title and snippet takes about 0.1 ms (0.2 to 0.3 ms the first time its words are seen). On
-many candidates nearly all the time is the substring scan: keep it to the pre-filter's
-candidates and pass `limit`.
+its title and snippet takes about 0.1 ms (0.2 to 0.3 ms the first time its words are seen).
 
 A document is a dict: "title" (str), "headings" (str or list), "glossary_terms" (list),
 "text" (str), optionally "summary" and "index" (the stored build_index); any other keys (url,
