@@ -400,17 +400,59 @@ def _first_match(text, terms):
     """Where the first word of `text` that answers a term starts. Lines that cannot hold a match
     are skipped without tokenising them: a key is a piece of its word's folded spelling (prefixes
     and plural endings only ever come off), so a line whose folded text lacks every term's stem
-    has none."""
-    stems = [term[:-1] if term.endswith("y") else term for term in terms]  # artery <- arteries
+    has none; and in a line that has one, no word before the first stem can answer."""
+    stem_start = _stem_finder(tuple(term[:-1] if term.endswith("y") else term for term in terms))
     position = 0
     for line in text.splitlines(keepends=True):
-        folded = fold(line)
-        if any(stem in folded for stem in stems):
-            first = next(_answering_words(text, position, position + len(line), terms), None)
+        begin = stem_start(line)
+        if begin is not None:
+            first = next(_answering_words(text, position + begin, position + len(line), terms), None)
             if first is not None:
                 return first[0]
         position += len(line)
     return None
+
+
+WORD_CHARACTER = re.compile(rf"[^\W_]|[{ARABIC_MARKS}]")
+ARABIC_LETTER_SOURCES = {}
+for _source, _folded in LETTER_FOLD_PAIRS:
+    ARABIC_LETTER_SOURCES[_folded] = ARABIC_LETTER_SOURCES.get(_folded, "") + _source
+
+
+@functools.lru_cache(maxsize=64)
+def _stem_finder(stems):
+    """A function giving, for a line, where the word holding the first of `stems` in it starts
+    (so where the first word that can answer starts), or None when the line has none.
+
+    Exact without folding the line where the line's own spelling shows the stems: an ASCII line
+    folds to its lower case, letter for letter; an Arabic stem in a line already in NFKC form
+    (most are) is its letters, each in any spelling that folds to it, with marks between. Any
+    other line is folded whole and read from its start."""
+    ascii_stems = [stem for stem in stems if stem.isascii()]
+    arabic = None
+    if all(ARABIC_WORD.fullmatch(letter) for stem in stems for letter in stem):
+        between = f"[{ARABIC_MARKS}{TATWEEL}]*"
+        arabic = re.compile("|".join(
+            between.join(f"[{re.escape(letter + ARABIC_LETTER_SOURCES.get(letter, ''))}]" for letter in stem)
+            for stem in stems))
+
+    def word_start(line, position):
+        while position and WORD_CHARACTER.match(line, position - 1):
+            position -= 1
+        return position
+
+    def stem_start(line):
+        if line.isascii():
+            lowered = line.lower()
+            found = [at for at in (lowered.find(stem) for stem in ascii_stems) if at >= 0]
+            return word_start(line, min(found)) if found else None
+        if arabic is not None and unicodedata.is_normalized("NFKC", line):
+            match = arabic.search(line)
+            return word_start(line, match.start()) if match else None
+        folded = fold(line)
+        return 0 if any(stem in folded for stem in stems) else None
+
+    return stem_start
 
 
 SPACE = re.compile(r"\s")
