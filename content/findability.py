@@ -11,12 +11,25 @@ re-indexes or re-reads the glossary table:
   the page cache key (the live version) already covers them. A glossary edit reaches a page
   when the page is next published (or `render_content` is run), as the admin's help text says.
 - `search_entries` makes one SearchEntry per language: content.search's keys per field, the
-  plain texts a snippet is drawn from.
+  plain texts a snippet is drawn from; `store_search_entries` adds a SearchKey row per distinct
+  key, with the fields it occurs in.
+- `ranked_entries` answers a search from those rows: the database ranks every live entry that
+  matches, as content.search.rank would, counts them, and returns one page with its texts.
 """
 
 import dataclasses
 
-from django.db.models import Q
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    TextField,
+)
 from django.urls import reverse
 from django.utils import translation
 
@@ -27,6 +40,7 @@ from content.models import (
     SOURCE_LANGUAGE,
     TRANSLATION_LANGUAGE,
     GlossaryTerm,
+    Procedure,
     SearchEntry,
     SearchKey,
     Section,
@@ -131,6 +145,7 @@ def search_entries(publication):
             title_index=index["title"], headings_index=index["headings"],
             glossary_terms_index=index["glossary_terms"], text_index=index["text"],
             title=texts.get("title", "")[:200], title_language=local["title"].language,
+            sort_title=search.fold(texts.get("title", "")[:200]),
             summary=texts.get("summary", ""),
             headings="\n".join(headings), text="\n".join(bodies),
         ))
@@ -146,16 +161,156 @@ def store_search_entries(publication):
         entries = list(SearchEntry.objects.filter(publication=publication))
     keys = []
     for entry in entries:
-        distinct = dict.fromkeys(
-            key for name in search.SEARCH_FIELDS for key in getattr(entry, f"{name}_index").split())
-        keys += [SearchKey(entry=entry, head=key[:SearchKey.HEAD], key=key[:200]) for key in distinct]
+        fields = key_fields({name: getattr(entry, f"{name}_index") for name in search.SEARCH_FIELDS})
+        keys += [SearchKey(entry=entry, head=key[:SearchKey.HEAD], key=key,
+                           **{f"in_{name}": True for name in names}) for key, names in fields.items()]
     SearchKey.objects.bulk_create(keys, batch_size=2000)
 
 
-def candidate_entries(query):
-    """SearchKey rows that answer any of the query's terms (for a subquery: `.values("entry")`)."""
-    matches = Q()
-    for term in query.terms:
-        exact = Q(key__startswith=term) if len(term) >= search.MIN_PREFIX_MATCH else Q(key=term)
-        matches |= Q(head=term[:SearchKey.HEAD]) & exact
-    return SearchKey.objects.filter(matches)
+def key_fields(index):
+    """{key as stored: the fields using it} from an entry's per-field index strings."""
+    fields = {}
+    for name in search.SEARCH_FIELDS:
+        for key in index[name].split():
+            fields.setdefault(key[:200], set()).add(name)
+    return fields
+
+
+class AnswersQuery(Func):
+    """Whether a SearchKey row (reached through `path`) answers any of the query's terms, as
+    content.search.key_matches says: its key is the term or, for a term of MIN_PREFIX_MATCH
+    letters or more, begins with it. Each term is tested on the indexed `head` first, so only
+    the few rows that can answer are read.
+
+    Written as SQL here, one expression for all the terms: Django's lookups, one per term, cost
+    more to build than the database takes to run them."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, terms, path=""):
+        super().__init__(F(f"{path}head"), F(f"{path}key"))
+        self.terms = terms
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (head, head_params), (key, key_params) = (compiler.compile(e) for e in self.source_expressions)
+        heads = sorted({term[:SearchKey.HEAD] for term in self.terms})
+        # The heads once, as one IN on the index, before the test of each term: SQLite would
+        # otherwise search the index once per term and merge the rows it found.
+        in_heads = f"{head} IN ({', '.join(['%s'] * len(heads))})"
+        params, answers = [*head_params, *heads], []
+        for term in self.terms:
+            answers.append(f"({head} = %s AND {_starts_with(key, term)})")
+            params += [*head_params, term[:SearchKey.HEAD], *key_params, term]
+        return f"({in_heads} AND ({' OR '.join(answers)}))", params
+
+
+def _starts_with(key, term):
+    """SQL testing that `key` answers `term` (one parameter: the term)."""
+    if len(term) < search.MIN_PREFIX_MATCH:
+        return f"{key} = %s"
+    # SUBSTR counts characters in SQLite and PostgreSQL alike, and has no wildcards.
+    return f"SUBSTR({key}, 1, {len(term):d}) = %s"
+
+
+class CodePointOrder(Func):
+    """A text compared by code point, as Python compares str (content.search.rank's tie-break).
+    SQLite's default collation already does; PostgreSQL's follows the database's locale."""
+
+    template = "%(expressions)s"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context)
+
+
+class MatchPoints(Aggregate):
+    """One of content.search.rank's figures for an entry, from its SearchKey rows that answer the
+    query. Per term and field, the best of its rows: `whole` where the key is the term, `prefix`
+    where it only begins with it (terms of MIN_PREFIX_MATCH letters or more), 0 otherwise; summed
+    over the terms, and over `fields` ({name: weight}, or rows of any field) with their weights.
+    With 2 and 1, search._score_field's 1 and 0.5 doubled, to stay integers.
+
+    Written as SQL here, one expression per figure, for the reason AnswersQuery gives."""
+
+    output_field = IntegerField()
+
+    def __init__(self, terms, fields=None, whole=2, prefix=1):
+        self.terms, self.whole, self.prefix = terms, whole, prefix
+        self.weights = list((fields or {None: 1}).values())
+        super().__init__(F("key"), *(F(f"in_{name}") for name in fields or ()))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        flags = [compiler.compile(flag) for flag in self.source_expressions[1:]] or [(None, [])]
+        sql, params = [], []
+        for (flag, flag_params), weight in zip(flags, self.weights, strict=True):
+            for term in self.terms:
+                case = ["CASE"]
+                if flag:
+                    case.append(f"WHEN NOT {flag} THEN 0")
+                    params += flag_params
+                case.append(f"WHEN {key} = %s THEN {self.whole:d}")
+                params += [*key_params, term]
+                if len(term) >= search.MIN_PREFIX_MATCH:
+                    case.append(f"WHEN {_starts_with(key, term)} THEN {self.prefix:d}")
+                    params += [*key_params, term]
+                sql.append(f"{weight:d} * MAX({' '.join(case)} ELSE 0 END)")
+        return "(" + " + ".join(sql) + ")", params
+
+
+def answering_keys(query, language):
+    """The SearchKey rows of live entries in `language` that answer any of the query's terms.
+
+    Whether an entry is live is asked of those rows' entries alone, through the index on
+    Procedure.live_version, so it costs the same whatever the number of pages (a list of the
+    live versions would grow with them; a join through Publication reads its whole document)."""
+    return SearchKey.objects.filter(
+        AnswersQuery(query.terms), entry__language=language,
+    ).filter(Exists(Procedure.objects.filter(live_version=OuterRef("entry__publication"))))
+
+
+ORDERING_FIGURES = ("matched_terms", "score")
+FIGURES = (*ORDERING_FIGURES, *(f"{name}_points" for name in search.SEARCH_FIELDS))
+
+
+def ranking(keys, query, figures=()):
+    """The entries of `keys` (answering_keys), one row per entry ("entry", its id),
+    best first as content.search.rank orders them: more terms found, then a higher score, then
+    the folded title (then the entry, so pages of results never overlap). `figures` names which
+    of rank's figures (FIGURES) to return too, doubled where rank has halves; the order needs
+    the first two only."""
+    def figure(name):
+        if name == "matched_terms":
+            return MatchPoints(query.terms, whole=1, prefix=1)
+        if name == "score":
+            return MatchPoints(query.terms, search.FIELD_WEIGHTS)
+        return MatchPoints(query.terms, {name.removesuffix("_points"): 1})
+
+    return (
+        keys.values("entry")
+        .alias(**{name: figure(name) for name in ORDERING_FIGURES if name not in figures})
+        .annotate(**{name: figure(name) for name in figures})
+        .order_by("-matched_terms", "-score", CodePointOrder("entry__sort_title"), "entry")
+    )
+
+
+RESULT_TEXTS = ("title", "title_language", "summary", "headings", "text")
+
+
+def ranked_entries(query, language, start, count):
+    """Rows `start` to `start + count` of the live entries in `language` that answer `query`, in
+    ranking()'s order, in one query: each a dict of what content.search.rank needs to order and
+    draw them (their texts and stored indexes), "slug", "pk", and "total", how many entries
+    answer in all. No rows for a page past the last.
+
+    The database ranks from SearchKey rows and the entries' sort titles alone, and reads the
+    texts of the page shown only; content.search.rank then orders that page the same way."""
+    keys = answering_keys(query, language)
+    page = ranking(keys, query).values("entry")[start:start + count]
+    total = keys.values(
+        entries=Func(F("entry"), template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField()))
+    return list(SearchEntry.objects.filter(pk__in=page).order_by("pk").values(
+        "pk", *RESULT_TEXTS, *(f"{name}_index" for name in search.SEARCH_FIELDS),
+        slug=F("publication__procedure__slug"), total=Subquery(total),
+    ))

@@ -6,35 +6,37 @@ case, singular or plural. Every word of a query and of a document is therefore r
 *key* by the same rules, and two words match when their keys are equal (or, for a query word of
 4+ letters, when a document key starts with it, so "chemo" finds "chemotherapy").
 
-How the portal is meant to use it (the database does no language work, so SQLite and
+How the portal uses it (content.findability; the database does no language work, so SQLite and
 PostgreSQL behave the same):
 
-1. At publish time, store `build_index(document, language)` beside the published version: per
-   field, a space-padded string of the distinct keys (" key key key "). `index_text()` gives
-   one such string for any text, e.g. one column holding every field for a database
-   pre-filter.
-2. At search time, `parse_query(query, language)` gives the query's keys. A cheap pre-filter
-   is `stored_index__contains=needle` for any of `query.needles` (plain LIKE; no case or
-   collation rules come into it because keys are already folded).
-3. `rank(query, documents, language, limit=...)` scores the candidates from their stored
-   indexes (substring tests, no re-tokenising) and draws a highlighted snippet only for the
-   results it returns, reading a text only up to its first match.
+1. At publish time, `build_index(document, language)` is stored beside the published version:
+   per field, a space-padded string of the distinct keys (" key key key "); each distinct key
+   is also a row of its own, with the fields it occurs in. `index_text()` gives one such string
+   for any text.
+2. At search time, `parse_query(query, language)` gives the query's keys, and the database ranks
+   every page that has one by those rows, with `rank`'s rules and order, and returns one page of
+   results. (`query.needles` and `index_matches` are the same test as a substring of a stored
+   index: no case or collation rules come into it because keys are already folded.)
+3. `rank(query, documents, language, limit=...)` is the reference for those rules, which a test
+   holds the database to: it scores documents from their stored indexes (substring tests, no
+   re-tokenising) and draws a highlighted title and snippet only for the results it returns,
+   reading a text only up to its first match. The portal gives it the page the database chose.
 
-Measured on the demo page (19,000 characters of text, an index of 3,900): ranking it with its
-snippet takes about 0.2 ms; 1,000 copies that all match, 20 snippets drawn, 8 to 14 ms, nearly
-all of it the substring scan. Keep that scan to the pre-filter's candidates and pass `limit`.
+Measured on the demo page (19,000 characters of text, an index of 3,900): ranking it and drawing
+its title and snippet takes about 0.1 ms (0.2 to 0.3 ms the first time its words are seen).
 
 A document is a dict: "title" (str), "headings" (str or list), "glossary_terms" (list),
 "text" (str), optionally "summary" and "index" (the stored build_index); any other keys (url,
 slug, ...) are passed through untouched in the result.
 """
 
+import functools
 import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 # --- Character rules --------------------------------------------------------------------------
@@ -63,12 +65,26 @@ LETTER_FOLDS = str.maketrans({
     **{chr(0x0660 + n): str(n) for n in range(10)},  # Arabic-Indic digits -> 0-9
     **{chr(0x06F0 + n): str(n) for n in range(10)},  # Eastern Arabic-Indic digits -> 0-9
 })
+# Both in one pass of str.translate, as fold does for a word.
+MARKS_AND_LETTER_FOLDS = {
+    **{code: None for code in range(0x0600, 0x0700) if STRIP_MARKS.match(chr(code))},
+    **LETTER_FOLDS,
+}
+LETTER_FOLD_PAIRS = tuple((chr(code), folded) for code, folded in LETTER_FOLDS.items())
+# str.translate costs about 0.1 µs a character outside ASCII: a text longer than this (a line a
+# snippet is looked for in) is folded by one regular expression for the marks and a replace per
+# letter it holds, several times quicker there, and slower on a word.
+TRANSLATE_UP_TO = 32
 
 # Letters glued to the front of an Arabic word: "and", "the", "with/in", "to/for", "like",
 # "so", and ل + ال written لل. Stripped only while at least MIN_ARABIC_STEM letters remain, so a
 # short word that merely starts with one of these letters (بطن, كبد, ولد) is left whole.
 ARABIC_PREFIXES = ("\u0627\u0644", "\u0644\u0644", "\u0648", "\u0641", "\u0628", "\u0644", "\u0643")
 MIN_ARABIC_STEM = 3
+# The prefixes at the start of a word, each tried in the order above and taken while enough
+# letters follow it: one regular expression match instead of a loop of tests per letter.
+ARABIC_PREFIX_RUN = re.compile(
+    "(?:" + "|".join(f"{prefix}(?=.{{{MIN_ARABIC_STEM}}})" for prefix in ARABIC_PREFIXES) + ")*", re.S)
 
 # Words too common to say anything about what a reader looks for. Dropped from queries only
 # (unless a query is nothing else), in their folded spelling.
@@ -98,8 +114,16 @@ SNIPPET_CHARACTERS = 200
 
 def fold(text):
     """Case, Unicode compatibility forms, tashkeel, tatweel, alef/ta marbuta/alef maqsura."""
+    if text.isascii():
+        return text.lower()  # the same, for text with no compatibility forms, marks or Arabic
     text = unicodedata.normalize("NFKC", text)
-    return STRIP_MARKS.sub("", text).translate(LETTER_FOLDS).casefold()
+    if len(text) <= TRANSLATE_UP_TO:
+        return text.translate(MARKS_AND_LETTER_FOLDS).casefold()
+    text = STRIP_MARKS.sub("", text)
+    for letter, folded in LETTER_FOLD_PAIRS:
+        if letter in text:
+            text = text.replace(letter, folded)
+    return text.casefold()
 
 
 def _english_singular(word):
@@ -121,15 +145,7 @@ def _english_singular(word):
 
 def _arabic_stem_length(word):
     """How many leading letters of a folded Arabic word are prefixes (و، ف، ب، ل، ك، ال، لل)."""
-    stripped = 0
-    while True:
-        for prefix in ARABIC_PREFIXES:
-            rest = len(word) - stripped - len(prefix)
-            if word.startswith(prefix, stripped) and rest >= MIN_ARABIC_STEM:
-                stripped += len(prefix)
-                break
-        else:
-            return stripped
+    return ARABIC_PREFIX_RUN.match(word).end()
 
 
 def word_key(word):
@@ -147,9 +163,9 @@ def _key(folded, is_arabic):
     return _english_singular(folded)
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word of a text: where it is in the original, and its key."""
+class Token(NamedTuple):
+    """One word of a text: where it is in the original, and its key. A tuple, as a page's snippets
+    and highlights make hundreds of them."""
 
     start: int
     end: int
@@ -169,13 +185,28 @@ def tokens(text, language="en"):
 def iter_tokens(text, start=0, end=None):
     """`tokens` one at a time, from text[start:end], so a caller can stop at the first match."""
     for match in WORD.finditer(text or "", start, len(text or "") if end is None else end):
-        for run in SCRIPT_RUN.finditer(match.group()):
-            word = run.group()
-            folded = fold(word)
-            key = _key(folded, is_arabic=bool(ARABIC_WORD.match(word)))
-            if key:
-                begins = match.start() + run.start()
-                yield Token(begins, begins + len(word), key, folded)
+        begins = match.start()
+        for offset, length, key, folded in _word_keys(match.group()):
+            yield Token(begins + offset, begins + offset + length, key, folded)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _word_keys(word):
+    """(offset, length, key, folded) of each script run of a word that has a key. Kept per word:
+    a page's words come again and again (its snippets and highlights split every word they show),
+    and a few thousand cover most of what a portal writes."""
+    if word.isascii():  # most words of most pages: one script, folded by lower() (see fold)
+        folded = word.lower()
+        key = _key(folded, is_arabic=False)
+        return ((0, len(word), key, folded),) if key else ()
+    keys = []
+    for run in SCRIPT_RUN.finditer(word):
+        piece = run.group()
+        folded = fold(piece)
+        key = _key(folded, is_arabic=bool(ARABIC_WORD.match(piece)))
+        if key:
+            keys.append((run.start(), len(piece), key, folded))
+    return tuple(keys)
 
 
 def normalise(text, language="en"):
@@ -240,6 +271,16 @@ def parse_query(query, language="en"):
 def key_matches(term, key):
     """Whether a document word's key answers a query term: equal, or a long term's extension."""
     return key == term or (len(term) >= MIN_PREFIX_MATCH and key.startswith(term))
+
+
+@functools.lru_cache(maxsize=64)
+def _answers_any(terms):
+    """key_matches for any of `terms`, as one test per word (a snippet tests every word it shows)."""
+    whole = frozenset(terms)
+    prefixes = tuple(term for term in terms if len(term) >= MIN_PREFIX_MATCH)
+    if not prefixes:
+        return whole.__contains__
+    return lambda key: key in whole or key.startswith(prefixes)
 
 
 def index_matches(query, stored_index):
@@ -314,20 +355,28 @@ def highlight(text, query, language="en"):
     """The whole text, HTML-escaped, with every matching word wrapped in <mark>."""
     if not isinstance(query, Query):
         query = parse_query(query, language)
-    return _marked(text, 0, len(text), tokens(text, language), query.terms)
+    return _marked(text, 0, len(text), query.terms)
 
 
-def _marked(text, start, end, words, terms):
+def _marked(text, start, end, terms):
     pieces, position = [], start
-    for word in words:
-        if word.start < start or word.end > end:
-            continue
-        if _answers(terms, word.key):
-            pieces.append(escape(text[position:word.start]))
-            pieces.append(f"<mark>{escape(text[word.start:word.end])}</mark>")
-            position = word.end
-    pieces.append(escape(text[position:end]))
-    return mark_safe("".join(pieces))  # every piece of text above is escaped
+    for begins, ends in _answering_words(text, start, end, terms):
+        pieces.append(html.escape(text[position:begins]))
+        pieces.append(f"<mark>{html.escape(text[begins:ends])}</mark>")
+        position = ends
+    pieces.append(html.escape(text[position:end]))
+    return mark_safe("".join(pieces))  # every piece of text above is escaped (as django's escape)
+
+
+def _answering_words(text, start, end, terms):
+    """(start, end) of each word of text[start:end] whose key answers one of `terms`: iter_tokens
+    without a Token for every word passed over, as a snippet passes over most."""
+    answers = _answers_any(terms)
+    for match in WORD.finditer(text, start, end):
+        for offset, length, key, _folded in _word_keys(match.group()):
+            if answers(key):
+                begins = match.start() + offset
+                yield begins, begins + length
 
 
 def snippet(document, query, language="en", length=SNIPPET_CHARACTERS):
@@ -342,30 +391,68 @@ def snippet(document, query, language="en", length=SNIPPET_CHARACTERS):
     for text in sources:
         first = _first_match(text, query.terms)
         if first is not None:
-            return _window(text, first.start, query.terms, length)
+            return _window(text, first, query.terms, length)
     fallback = next((text for text in (sources[2], sources[0]) if text), "")
     return _window(fallback, 0, query.terms, length)
 
 
 def _first_match(text, terms):
-    """The first word of `text` that answers a term. Lines that cannot hold a match are skipped
-    without tokenising them: a key is a piece of its word's folded spelling (prefixes and plural
-    endings only ever come off), so a line whose folded text lacks every term's stem has none."""
-    stems = [term[:-1] if term.endswith("y") else term for term in terms]  # artery <- arteries
+    """Where the first word of `text` that answers a term starts. Lines that cannot hold a match
+    are skipped without tokenising them: a key is a piece of its word's folded spelling (prefixes
+    and plural endings only ever come off), so a line whose folded text lacks every term's stem
+    has none; and in a line that has one, no word before the first stem can answer."""
+    stem_start = _stem_finder(tuple(term[:-1] if term.endswith("y") else term for term in terms))
     position = 0
     for line in text.splitlines(keepends=True):
-        folded = fold(line)
-        if any(stem in folded for stem in stems):
-            end = position + len(line)
-            first = next((w for w in iter_tokens(text, position, end) if _answers(terms, w.key)), None)
+        begin = stem_start(line)
+        if begin is not None:
+            first = next(_answering_words(text, position + begin, position + len(line), terms), None)
             if first is not None:
-                return first
+                return first[0]
         position += len(line)
     return None
 
 
-def _answers(terms, key):
-    return any(key_matches(term, key) for term in terms)
+WORD_CHARACTER = re.compile(rf"[^\W_]|[{ARABIC_MARKS}]")
+ARABIC_LETTER_SOURCES = {}
+for _source, _folded in LETTER_FOLD_PAIRS:
+    ARABIC_LETTER_SOURCES[_folded] = ARABIC_LETTER_SOURCES.get(_folded, "") + _source
+
+
+@functools.lru_cache(maxsize=64)
+def _stem_finder(stems):
+    """A function giving, for a line, where the word holding the first of `stems` in it starts
+    (so where the first word that can answer starts), or None when the line has none.
+
+    Exact without folding the line where the line's own spelling shows the stems: an ASCII line
+    folds to its lower case, letter for letter; an Arabic stem in a line already in NFKC form
+    (most are) is its letters, each in any spelling that folds to it, with marks between. Any
+    other line is folded whole and read from its start."""
+    ascii_stems = [stem for stem in stems if stem.isascii()]
+    arabic = None
+    if all(ARABIC_WORD.fullmatch(letter) for stem in stems for letter in stem):
+        between = f"[{ARABIC_MARKS}{TATWEEL}]*"
+        arabic = re.compile("|".join(
+            between.join(f"[{re.escape(letter + ARABIC_LETTER_SOURCES.get(letter, ''))}]" for letter in stem)
+            for stem in stems))
+
+    def word_start(line, position):
+        while position and WORD_CHARACTER.match(line, position - 1):
+            position -= 1
+        return position
+
+    def stem_start(line):
+        if line.isascii():
+            lowered = line.lower()
+            found = [at for at in (lowered.find(stem) for stem in ascii_stems) if at >= 0]
+            return word_start(line, min(found)) if found else None
+        if arabic is not None and unicodedata.is_normalized("NFKC", line):
+            match = arabic.search(line)
+            return word_start(line, match.start()) if match else None
+        folded = fold(line)
+        return 0 if any(stem in folded for stem in stems) else None
+
+    return stem_start
 
 
 SPACE = re.compile(r"\s")
@@ -383,8 +470,7 @@ def _window(text, around, terms, length):
         last_space = max(text.rfind(" ", around, end), text.rfind("\n", around, end))
         if last_space > around:
             end = last_space
-    words = list(iter_tokens(text, start, end))
-    body = _marked(text, start, end, words, terms).strip()
+    body = _marked(text, start, end, terms).strip()
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < text_length else ""
     return mark_safe(f"{prefix}{body}{suffix}")

@@ -5,7 +5,9 @@ costs one small query (the content's stamp); drawing one costs that and two more
 version with its document, the clinic).
 """
 
+import dataclasses
 import functools
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -21,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from content import errors, search
-from content.findability import candidate_entries
+from content.findability import ranked_entries
 from content.glossary import sort_key as glossary_sort_key
 from content.handouts import (
     BILINGUAL,
@@ -33,7 +35,7 @@ from content.handouts import (
     stored_pdf,
 )
 from content.localized import LocalText, current_clinic, local_text, page_language, row_entry
-from content.models import SOURCE_LANGUAGE, Clinic, GlossaryTerm, Procedure, Publication, SearchEntry
+from content.models import SOURCE_LANGUAGE, Clinic, GlossaryTerm, Procedure, Publication
 from content.page_cache import cached_public_page
 from content.pages import PageInfo, page_context, preview_info
 from content.publishing import build_document
@@ -192,53 +194,90 @@ def handout_pdf(request, slug, bilingual=False):
     return _public(response, publication)
 
 
-SEARCH_RESULTS_SHOWN = 20
+SEARCH_RESULTS_PER_PAGE = 10
+# Past any real number of results, and small enough that the offset stays a plain integer to
+# every database.
+MAX_SEARCH_PAGE = 10_000
 
 
-def live_search(query, language, limit=SEARCH_RESULTS_SHOWN):
-    """Live versions matching `query` in `language`, ranked (content.search.rank), in one query:
-    the candidates are found by their stored keys through an index (content.findability), then
-    ranked in Python from their stored index columns."""
+@dataclasses.dataclass
+class SearchPage:
+    """One page of a search's results. `total` is None when the page is past the last one: the
+    database returned no row, so none said how many there are."""
+
+    results: list
+    number: int
+    total: int | None
+
+    @property
+    def first_position(self):
+        return (self.number - 1) * SEARCH_RESULTS_PER_PAGE + 1
+
+    @property
+    def page_count(self):
+        return -(-self.total // SEARCH_RESULTS_PER_PAGE) if self.total else 0
+
+    @property
+    def has_next(self):
+        return self.number < self.page_count
+
+
+def live_search(query, language, page=1):
+    """Page `page` (from 1) of the live versions matching `query` in `language`: the database
+    ranks them all, counts them and returns the page's entries in one query (content.findability.
+    ranked_entries); content.search.rank, the reference, orders that page the same way and
+    draws its results."""
     if query.is_empty:
-        return []
-    live = Procedure.objects.filter(live_version__isnull=False).values("live_version")
-    rows = SearchEntry.objects.filter(
-        language=language, publication__in=live,
-        pk__in=candidate_entries(query).values("entry"),
-    ).values(
-        "title", "title_language", "summary", "headings", "text", "title_index", "headings_index",
-        "glossary_terms_index", "text_index", slug=F("publication__procedure__slug"),
-    )
-    documents = [{
-        "slug": row["slug"], "title": row["title"], "title_language": row["title_language"],
-        "summary": row["summary"],
-        "headings": row["headings"], "text": row["text"],
-        "index": {name: row[f"{name}_index"] for name in search.SEARCH_FIELDS},
-    } for row in rows]
-    return search.rank(query, documents, language, limit=limit)
+        return SearchPage([], 1, 0)
+    rows = ranked_entries(query, language, (page - 1) * SEARCH_RESULTS_PER_PAGE, SEARCH_RESULTS_PER_PAGE)
+    if not rows:
+        # Every row carries the count, so without one: no match at all, or a page past the last.
+        return SearchPage([], page, 0 if page == 1 else None)
+    documents = [
+        row | {"index": {name: row[f"{name}_index"] for name in search.SEARCH_FIELDS}} for row in rows
+    ]
+    return SearchPage(search.rank(query, documents, language), page, rows[0]["total"])
+
+
+def _page_number(text):
+    """The page asked for; anything that is not a page number asks for the first."""
+    try:
+        number = int(text)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_SEARCH_PAGE)
 
 
 @require_safe
 @cached_public_page
 def search_page(request):
-    """Search the live pages in the page's language: a plain GET form, no JavaScript needed."""
+    """Search the live pages in the page's language: a plain GET form, no JavaScript needed, and
+    plain links between pages of results."""
     language = page_language()
     text = request.GET.get("q", "")
     query = search.parse_query(text, language)
-    results = live_search(query, language)
-    for result in results:
+    found = live_search(query, language, _page_number(request.GET.get("page", "1")))
+    for result in found.results:
         info = PageInfo(result.document["slug"], None, None, None, None)
         result.url = info.url()
         # The highlighted title as a translated text, so an untranslated one is shown marked.
         title_language = result.document["title_language"] or language
         result.title = LocalText(result.title_html, title_language,
                                  is_fallback=title_language != language)
+
+    def page_url(number):
+        # The first page has no number, so it is the address the search form itself leads to.
+        return "?" + urlencode({"q": text} | ({"page": number} if number > 1 else {}))
+
     context = {
         "query_text": query.text.strip(),
         "asked": bool(text.strip()),
         "query": query,
-        "results": results,
-        "shown_limit": SEARCH_RESULTS_SHOWN,
+        "found": found,
+        "results": found.results,
+        "first_page_url": page_url(1),
+        "previous_page_url": page_url(found.number - 1) if 1 < found.number <= found.page_count else "",
+        "next_page_url": page_url(found.number + 1) if found.has_next else "",
     }
     return render(request, "content/search.html", context)
 

@@ -2,17 +2,21 @@
 search engines read (JSON-LD, sitemap, robots.txt), and the questions to ask block."""
 
 import datetime
+import importlib
 import io
 import json
 import re
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from content import publishing
-from content.models import GlossaryTerm, Procedure
+from content import findability, publishing, search, views
+from content.models import GlossaryTerm, Procedure, SearchEntry, SearchKey
+from content.search import parse_query
 from tests.builders import (
     DEMO_SLUG,
     add_citation,
@@ -133,9 +137,170 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_pages_and_one_wh
             with CaptureQueriesContext(connection) as queries:
                 assert len(result_titles(html_of(client.get("/en/search/", {"q": "liver"})))) == number
             counts.append(len(queries))
-    # Drawn: the content's stamp, the candidates with their texts, the clinic. Served again:
+    # Drawn: the content's stamp, the ranked page with its texts, the clinic. Served again:
     # the stamp only, until the next publication.
     assert (drawn, served) == ([3, 3, 3], [1, 1, 1])
+
+
+def many_live(number, word="liver"):
+    for index in range(number):
+        live(f"page-{index}", f"{word.capitalize()} guide {index:02d}")
+
+
+def test_results_come_a_page_at_a_time_with_the_whole_count_and_plain_links(client, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_PER_PAGE", 2)
+    many_live(5)
+    first = html_of(client.get("/en/search/", {"q": "liver"}))
+    assert [plain(title) for title in result_titles(first)] == ["Liver guide 00", "Liver guide 01"]
+    assert "5 guides found" in first
+    nav = first.split('<nav class="search-pages" aria-label="Pages of search results">')[1].split("</nav>")[0]
+    assert 'href="?q=liver&amp;page=2" rel="next">Next page</a>' in nav
+    assert "Previous page" not in nav
+    assert "Page 1 of 3" in nav
+    second = html_of(client.get("/en/search/", {"q": "liver", "page": "2"}))
+    assert [plain(title) for title in result_titles(second)] == ["Liver guide 02", "Liver guide 03"]
+    assert '<ol class="search-results" start="3">' in second
+    assert 'href="?q=liver" rel="prev">Previous page</a>' in second
+    assert 'href="?q=liver&amp;page=3" rel="next">Next page</a>' in second
+    last = html_of(client.get("/en/search/", {"q": "liver", "page": "3"}))
+    assert [plain(title) for title in result_titles(last)] == ["Liver guide 04"]
+    assert "Next page" not in last and "5 guides found" in last
+
+
+def test_one_page_of_results_has_no_page_links_and_arabic_pages_are_translated(client, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_PER_PAGE", 2)
+    live("pump", "Liver pump", title_ar="مضخة الكبد")
+    assert "search-pages" not in html_of(client.get("/en/search/", {"q": "liver"}))
+    many_live(3)
+    arabic = html_of(client.get("/ar/search/", {"q": "عنوان"}))  # the Arabic title live() gives
+    assert '<nav class="search-pages" aria-label="صفحات نتائج البحث">' in arabic
+    assert "الصفحة التالية" in arabic
+
+
+@pytest.mark.parametrize("page, shown", [("abc", 1), ("0", 1), ("-2", 1), ("2.5", 1), ("", 1),
+                                         ("99999999999999999999999", None), ("99999", None)])
+def test_a_page_number_that_is_not_a_page_gives_a_page_not_an_error(client, monkeypatch, page, shown):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_PER_PAGE", 2)
+    make_clinic()
+    many_live(3)
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(client.get("/en/search/", {"q": "liver", "page": page}))
+    assert len(queries) <= 3
+    if shown == 1:
+        assert [plain(title) for title in result_titles(html)] == ["Liver guide 00", "Liver guide 01"]
+    else:
+        assert result_titles(html) == []
+        empty = html.split('class="search-empty"')[1].split("</div>")[0]
+        assert "There is no page" in empty
+        assert 'href="?q=liver">First page of results</a>' in empty
+
+
+def test_the_count_says_how_many_match_not_how_many_are_shown(client, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_PER_PAGE", 2)
+    many_live(3)
+    html = html_of(client.get("/en/search/", {"q": "liver"}))
+    assert len(result_titles(html)) == 2
+    assert "3 guides found" in html
+
+
+# --- Ranking in the database -------------------------------------------------------------------
+
+# Pages that between them use every rule of search: matches in the title (and other names),
+# headings, glossary terms and text; whole words and the starts of longer ones; Arabic with
+# prefixes, tashkeel and ta marbuta; an untranslated title; titles that tie once folded (the older
+# entry first) and titles whose order depends on comparing code points.
+RANKED_PAGES = [
+    ("liver-pump", {"title_en": "Liver pump", "also_known_as_en": "HAI pump", "title_ar": "مضخة الكبد"},
+     "The pump sends chemotherapy to the liver.", "تُرسل المُضخّة العلاجَ الكيميائي إلى الكَبِد."),
+    ("stent", {"title_en": "Biliary stent", "title_ar": "الدعامة الصفراوية"},
+     "A stent helps the liver drain. Chemo may follow.", "تساعد الدعامة على تصريف الكبد، وبالمضخة أحياناً."),
+    ("port", {"title_en": "Port placement", "title_ar": "تركيب المنفذ"},
+     "A catheter is placed under the skin.", "توضع القسطرة تحت الجلد."),
+    ("alpha-lower", {"title_en": "alpha chemo", "title_ar": "ألفا"}, "Chemo.", "كيميائي."),
+    ("alpha-upper", {"title_en": "Alpha chemo", "title_ar": "الفا"}, "Chemo.", "كيميائي."),
+    ("echo", {"title_en": "Échographie", "title_ar": "إيكو"}, "Chemotherapy sessions.",
+     "جلسات العلاج الكيميائي."),
+    ("zebra", {"title_en": "Zebra pumps", "title_ar": "مضخات زيبرا"}, "Chemotherapy at home.",
+     "العلاج الكيميائي في المنزل."),
+    ("kidney", {"title_en": "Kidney pump", "title_ar": ""}, "Nothing else.", "توضع المضخة تحت الجلد."),
+]
+RANKED_QUERIES = {
+    "en": ["pump", "pumps", "chemo", "chemotherapy", "liver pump", "catheter", "care at home", "alpha",
+           "the", "zebra liver", "hai", "échographie", "xyzzy"],
+    "ar": ["المضخة", "والمُضَخَّة", "كبد", "مضخة الكبد", "قسطرة", "الدعامه", "pump", "kidney", "الفا",
+           "العلاج الكيميائي", "زيبرا"],
+}
+
+
+def ranked_pages():
+    make_term()  # catheter / قسطرة: a glossary term of the "port" page
+    for slug, titles, body_en, body_ar in RANKED_PAGES:
+        procedure = make_procedure(slug, **titles)
+        add_section(procedure, "overview", body_en=body_en, body_ar=body_ar)
+        if slug == "port":
+            add_section(procedure, "after", body_en="Keep it dry.", body_ar="حافظ عليه جافاً.",
+                        heading_en="Pump care at home", heading_ar="العناية بالمضخة في المنزل")
+        publish(procedure)
+
+
+def reference_ranking(query, language):
+    """content.search.rank over every live entry, from their stored indexes, in entry order."""
+    entries = SearchEntry.objects.filter(language=language,
+                                         publication__procedure__live_version=F("publication"))
+    documents = [
+        {"pk": entry.pk, "title": entry.title,
+         "index": {name: getattr(entry, f"{name}_index") for name in search.SEARCH_FIELDS}}
+        for entry in entries.order_by("pk")
+    ]
+    return [(r.document["pk"], r.matched_terms, r.score, r.best_field, r.field_scores)
+            for r in search.rank(query, documents, language)]
+
+
+def database_ranking(query, language):
+    rows = findability.ranking(findability.answering_keys(parse_query(query, language), language),
+                               parse_query(query, language), findability.FIGURES)
+    ranked = []
+    for row in rows:
+        field_scores = {name: row[f"{name}_points"] / 2 for name in search.SEARCH_FIELDS
+                        if row[f"{name}_points"]}
+        ranked.append((row["entry"], row["matched_terms"], row["score"] / 2, next(iter(field_scores), ""),
+                       field_scores))
+    return ranked
+
+
+def test_the_database_ranks_as_the_reference_ranking_does():
+    ranked_pages()
+    best_fields, halves, ties = set(), False, False
+    for language, queries in RANKED_QUERIES.items():
+        for query in queries:
+            expected = reference_ranking(query, language)
+            assert database_ranking(query, language) == expected, (language, query)
+            # Pages of three: each holds the next three entries (in entry order: the view's rank
+            # orders a page), carries the whole count, and a page past the last is empty.
+            order = [result[0] for result in expected]
+            for start in range(0, len(order) + 3, 3):
+                page = findability.ranked_entries(parse_query(query, language), language, start, 3)
+                assert [row["pk"] for row in page] == sorted(order[start:start + 3]), (language, query)
+                assert all(row["total"] == len(order) for row in page)
+            best_fields |= {best_field for _, _, _, best_field, _ in expected}
+            halves |= any(score % 1 for _, _, score, _, _ in expected)
+            ties |= len({result[1:3] for result in expected}) < len(expected)
+    # The pages and queries above do exercise every rule.
+    assert best_fields == set(search.SEARCH_FIELDS) and halves and ties
+
+
+def test_the_migration_gives_entries_indexed_before_it_the_fields_publishing_gives():
+    ranked_pages()
+    flags = ("in_title", "in_headings", "in_glossary_terms", "in_text")
+    published = set(SearchKey.objects.values_list("entry", "key", *flags))
+    titles = set(SearchEntry.objects.values_list("pk", "sort_title"))
+    SearchKey.objects.update(**dict.fromkeys(flags, False))
+    SearchEntry.objects.update(sort_title="")
+    migration = importlib.import_module("content.migrations.0006_search_fields_and_sort_title")
+    migration.fill_search_fields(apps, None)
+    assert set(SearchKey.objects.values_list("entry", "key", *flags)) == published
+    assert set(SearchEntry.objects.values_list("pk", "sort_title")) == titles
+    assert ("échographie" in {title for _, title in titles}) and all(any(row[2:]) for row in published)
 
 
 def test_every_page_has_a_search_form_that_works_without_javascript(client):
