@@ -22,6 +22,7 @@ import dataclasses
 from django.db.models import (
     Aggregate,
     BooleanField,
+    Count,
     Exists,
     F,
     Func,
@@ -29,6 +30,7 @@ from django.db.models import (
     OuterRef,
     Subquery,
     TextField,
+    Window,
 )
 from django.urls import reverse
 from django.utils import translation
@@ -298,19 +300,24 @@ def ranking(keys, query, figures=()):
 RESULT_TEXTS = ("title", "title_language", "summary", "headings", "text")
 
 
-def ranked_entries(query, language, start, count):
-    """Rows `start` to `start + count` of the live entries in `language` that answer `query`, in
-    ranking()'s order, in one query: each a dict of what content.search.rank needs to order and
-    draw them (their texts and stored indexes), "slug", "pk", and "total", how many entries
-    answer in all. No rows for a page past the last.
+def _entry_column(path):
+    """A column of a ranking row's entry, read by a subquery of its own. SQLite and PostgreSQL
+    compute such a column for the rows returned only, after ORDER BY ... LIMIT; a join would
+    carry every matching entry's texts through the sort."""
+    return Subquery(SearchEntry.objects.filter(pk=OuterRef("entry")).values(path))
 
-    The database ranks from SearchKey rows and the entries' sort titles alone, and reads the
-    texts of the page shown only; content.search.rank then orders that page the same way."""
-    keys = answering_keys(query, language)
-    page = ranking(keys, query).values("entry")[start:start + count]
-    total = keys.values(
-        entries=Func(F("entry"), template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField()))
-    return list(SearchEntry.objects.filter(pk__in=page).order_by("pk").values(
-        "pk", *RESULT_TEXTS, *(f"{name}_index" for name in search.SEARCH_FIELDS),
-        slug=F("publication__procedure__slug"), total=Subquery(total),
-    ))
+
+def ranked_entries(query, language, start, count):
+    """Rows `start` to `start + count` of ranking() for the live entries in `language`, in one
+    query: each a dict of the entry's id ("entry"), rank's ordering figures, the texts a result
+    shows, "slug", and "total", how many entries answer in all. No rows for a page past the
+    last.
+
+    The database ranks from the index on SearchKey and the entries' sort titles alone, and
+    reads the texts of the page returned only."""
+    texts = {name: _entry_column(name) for name in RESULT_TEXTS}
+    return list(
+        ranking(answering_keys(query, language), query, ORDERING_FIGURES)
+        .annotate(total=Window(Count("*")), slug=_entry_column("publication__procedure__slug"), **texts)
+        [start:start + count]
+    )

@@ -20,7 +20,8 @@ PostgreSQL behave the same):
 3. `rank(query, documents, language, limit=...)` is the reference for those rules, which a test
    holds the database to: it scores documents from their stored indexes (substring tests, no
    re-tokenising) and draws a highlighted title and snippet only for the results it returns,
-   reading a text only up to its first match. The portal gives it the page the database chose.
+   reading a text only up to its first match. The portal draws the page the database chose
+   with `draw`, as rank draws the results it returns.
 
 Measured on the demo page (19,000 characters of text, an index of 3,900): ranking it and drawing
 its title and snippet takes about 0.1 ms (0.2 to 0.3 ms the first time its words are seen).
@@ -296,7 +297,7 @@ class SearchResult:
     document: dict
     score: float
     matched_terms: int
-    best_field: str
+    best_field: str = ""  # not known of a result the database ranked
     title_html: str = ""
     snippet: str = ""
     field_scores: dict = field(default_factory=dict)
@@ -345,6 +346,12 @@ def rank(query, documents, language="en", limit=None):
     results.sort(key=lambda r: (-r.matched_terms, -r.score, fold(str(r.document.get("title", "")))))
     if limit is not None:
         results = results[:limit]
+    return draw(results, query, language)
+
+
+def draw(results, query, language="en"):
+    """Give each result its highlighted title and snippet (rank's own, or a page the database
+    ranked); returns `results`."""
     for result in results:
         result.title_html = highlight(str(result.document.get("title", "")), query, language)
         result.snippet = snippet(result.document, query, language)
