@@ -8,11 +8,13 @@ is signed in. So its bytes are kept and served to everyone after, under a key ma
 - the release: a digest of the code, templates, translations and static files, so a deployment
   never serves a page drawn by the previous one (the Redis cache outlives the processes);
 - the day, because pages say when a review fell due and handouts when they were printed;
-- the site's address, the language, and the path with its query string.
+- the site's address, and the path with its query string (which begins with the language).
 
 Nothing is ever deleted on a change: the key just stops being asked for, and the cache's own
-eviction (LRU in Redis, culling in the memory cache) reclaims it. A served page costs that one
-query and one cache read, about what the liveness endpoint costs; `make bench` prints both.
+eviction (LRU in Redis, culling in the memory cache) reclaims it. A kept page is answered by
+PublicPageCacheMiddleware before the session, language, CSRF and authentication middleware and
+the URL resolver run: it costs that one query and a dictionary lookup, less than the liveness
+endpoint, which runs them all; `make bench` prints both.
 """
 
 import functools
@@ -28,18 +30,17 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import quote_etag
-from django.utils.translation import get_language
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from content.models import PublicContent
 from portal.caching import delete_own_keys
+from portal.security import is_admin_path
 
 # Query strings longer than this are answered but not kept: nobody shares a link that long, and
 # an endless supply of distinct ones must not push real pages out of the cache.
 MAX_CACHED_QUERY_STRING = 300
-# What a page's response carries from the view; anything else is added by middleware on the way
-# out, to the cached answer as to a fresh one.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control", "Last-Modified", "ETag")
+PAGE_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 RELEASE_FOLDERS = ("content", "portal", "templates", "locale", "static")
 RELEASE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg", ".woff2", ".ico",
                     ".png", ".json"}
@@ -94,13 +95,23 @@ def release():
     return digest.hexdigest()
 
 
+def might_be_public_page(request):
+    """Only GET and HEAD under a language prefix (/en/, /ar/) can be a public page; checking costs
+    nothing, so the admin, health checks and posted forms never pay for a cache lookup."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    language, _slash, _rest = request.path_info[1:].partition("/")
+    return language in PAGE_LANGUAGES and not is_admin_path(request)
+
+
 def page_key(request):
+    """The page's key, or None for one not worth keeping. The language is in the path."""
     query = request.META.get("QUERY_STRING", "")
     if len(query) > MAX_CACHED_QUERY_STRING:
         return None
     parts = (release(), current_stamp(), timezone.localdate().isoformat(),
-             request.build_absolute_uri("/"), get_language(), request.path, query)
-    return "public-page:" + hashlib.blake2b("\n".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+             request.build_absolute_uri("/"), request.path, query)
+    return "public-page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def _cacheable(response):
@@ -156,30 +167,61 @@ def forget_cached_pages():
 
 
 def cached_public_page(view):
-    """Serve the view's answer from the cache while the public content and the release hold.
-
-    Only complete 200 answers are kept; a 404, a 410 or a redirect is worked out every time."""
+    """Mark the view's answers as public pages: the same for every reader, so
+    PublicPageCacheMiddleware keeps them. Only complete 200 answers are kept; a 404, a 410 or a
+    redirect is worked out every time."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = page_key(request)
-        entry = (recent_pages.get(key) or cache.get(key)) if key else None
+        response = view(request, *args, **kwargs)
+        response.is_public_page = True
+        return response
+
+    return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """Serve a kept public page before the rest of the middleware and the URL resolver run.
+
+    A kept page is the answer as it left every middleware below this one (its language, its ETag,
+    its frame and cache headers), so replaying those headers is exactly what running them again
+    would give, at a fraction of the cost: a served page costs the stamp query and a lookup in
+    this process's recent pages. The middleware above (security headers, compression) runs as for
+    any answer. Sits below PublicGZipMiddleware: pages are kept uncompressed, compressed once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = page_key(request) if might_be_public_page(request) else None
+        if key is None:
+            return self.get_response(request)
+        entry = recent_pages.get(key) or cache.get(key)
         if entry is not None:
             recent_pages.put(key, entry)
-            content, headers = entry
-            response = HttpResponse(content, headers=headers)
+            response = self.replay(request, entry)
         else:
-            response = view(request, *args, **kwargs)
-            if key is None or not _cacheable(response):
+            response = self.get_response(request)
+            if not (getattr(response, "is_public_page", False) and _cacheable(response)):
                 return response
-            if not response.has_header("ETag"):
-                response["ETag"] = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
-            recent_pages.put(key, (response.content, headers))
+            entry = (response.content, tuple(response.headers.items()))
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            recent_pages.put(key, entry)
         # The same bytes under the same key: compression can be remembered by the key instead of
         # hashing the page again (portal.security.PublicGZipMiddleware).
         response.compression_key = key
         return response
 
-    return wrapper
+    @staticmethod
+    def replay(request, entry):
+        content, headers = entry
+        response = HttpResponse(content, headers=dict(headers))
+        # A reader's browser revalidating its copy gets a 304, as ConditionalGetMiddleware gives.
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            last_modified = response.get("Last-Modified")
+            response = get_conditional_response(
+                request, etag=response.get("ETag"),
+                last_modified=last_modified and parse_http_date_safe(last_modified), response=response,
+            )
+        return response

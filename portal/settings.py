@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # After WhiteNoise, which answers static files itself (pre-compressed by collectstatic), so
     # only pages are compressed here, and before everything that writes the page body.
     "portal.security.PublicGZipMiddleware",
+    # A kept public page is answered here, before the middleware below and the URL resolver;
+    # what they added to it on its first drawing is kept with it (content/page_cache.py).
+    "content.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from content import page_cache, publishing
-from content.models import GlossaryTerm
+from content.models import GlossaryTerm, Procedure
 from content.revisions import save_clinic
 from tests.builders import add_section, make_clinic, make_procedure, publish
 
@@ -120,3 +120,47 @@ def test_the_stamp_changes_only_when_the_transaction_commits(transactional_db, c
         pass
     assert page_cache.current_stamp() == before
     assert client.get("/en/procedures/pump/").status_code == 200
+
+
+def test_a_served_page_carries_every_header_it_was_drawn_with(client, db):
+    make_clinic()
+    live_pump()
+    for path in PAGES:
+        drawn = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        served = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        assert served.content == drawn.content, path
+        assert dict(served.headers) == dict(drawn.headers), path
+        # Headers from the middleware a served page skips, and from the middleware it still runs.
+        for name in ("Content-Language", "X-Frame-Options", "ETag",
+                     "Content-Security-Policy", "Permissions-Policy", "Content-Encoding"):
+            assert served.has_header(name), (path, name)
+
+
+def test_a_browser_holding_a_served_page_is_told_it_has_not_changed(client, db):
+    live_pump()
+    etag = client.get("/en/procedures/pump/").headers["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        revalidated = client.get("/en/procedures/pump/", HTTP_IF_NONE_MATCH=etag)
+    assert revalidated.status_code == 304 and revalidated.headers["ETag"] == etag
+    assert len(queries) == 1
+    publish(Procedure.objects.get(slug="pump"))
+    assert client.get("/en/procedures/pump/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_signed_in_staff_member_reads_the_same_public_page(client, db, django_user_model):
+    live_pump()
+    anonymous = text_of(client, "/en/procedures/pump/")
+    client.force_login(django_user_model.objects.create_user("editor", is_staff=True))
+    with CaptureQueriesContext(connection) as queries:
+        assert text_of(client, "/en/procedures/pump/") == anonymous
+    assert len(queries) == 1  # no session read: the page is the same for everyone
+
+
+def test_only_public_pages_are_kept(client, db, django_user_model):
+    procedure = live_pump()
+    client.force_login(django_user_model.objects.create_superuser("admin", password="x"))
+    preview = f"/en/procedures/{procedure.slug}/preview/"
+    first = client.get(preview)
+    client.logout()
+    assert first.status_code == 200
+    assert client.get(preview).status_code != 200  # a preview is never served to the next visitor
