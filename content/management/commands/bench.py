@@ -266,6 +266,9 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=64, help="Concurrent connections.")
         parser.add_argument("--procedures", type=int, default=1000,
                             help="Made-up procedures for the second run of the list and search (0: skip it).")
+        parser.add_argument("--pages", nargs="+", metavar="LABEL",
+                            help="Measure only these rows (labels as printed, e.g. 'pdf ar'), "
+                                 "between the trivial view's start and end rows.")
         # Steps the driver runs inside the server's environment (its database and cache).
         parser.add_argument("--generate-procedures", type=int, help=SUPPRESS)
         parser.add_argument("--count-queries", nargs="*", help=SUPPRESS)
@@ -281,16 +284,21 @@ class Command(BaseCommand):
 
             delete_own_keys()
             return None
+        only = options["pages"]
+        unknown = sorted(set(only or ()) - set(PAGES) - {"static css"})
+        if unknown:
+            raise CommandError(f"No page is labelled {', '.join(map(repr, unknown))}; the labels are: "
+                               f"{', '.join(map(repr, [*PAGES, 'static css']))}.")
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk (make bench does)")
         postgres = options["postgres"]
         server = ProductionServer(postgres=postgres, servers=2 if postgres else 1,
                                   workers=1 if postgres else 2)
         with server:
-            self.run(server, options["duration"], options["connections"], options["procedures"])
+            self.run(server, options["duration"], options["connections"], options["procedures"], only)
         return None
 
-    def run(self, server, duration, connections, procedures):
+    def run(self, server, duration, connections, procedures, only=None):
         database = "PostgreSQL + Redis" if server.postgres else "SQLite + per-process memory cache"
         self.stdout.write(
             f"{database}; gunicorn {server.servers} server(s) x {server.workers} sync worker(s); "
@@ -302,6 +310,8 @@ class Command(BaseCommand):
             body = gzip.decompress(body)
         css = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', body.decode())
         pages = dict(PAGES) | ({"static css": css.group(1)} if css else {})
+        if only:
+            pages = {label: path for label, path in pages.items() if label in only}
         queries = json.loads(server.manage("bench", "--count-queries", *pages.values(), capture=True))
 
         self.stdout.write(
@@ -321,7 +331,7 @@ class Command(BaseCommand):
             server.manage("bench", "--generate-procedures", str(procedures))
             server.restart()
             self.stdout.write(f"with {procedures} made-up procedures published beside the demo:")
-            for label in AT_SCALE:
+            for label in (label for label in AT_SCALE if label in pages):
                 one = next(result for row_label, _path, result in rows if row_label == label)
                 many = self.measure(server, f"{label}, {procedures + 1}", pages[label], duration, connections)
                 speed = many.requests_per_second / one.requests_per_second
