@@ -8,13 +8,14 @@ is signed in. So its bytes are kept and served to everyone after, under a key ma
 - the release: a digest of the code, templates, translations and static files, so a deployment
   never serves a page drawn by the previous one (the Redis cache outlives the processes);
 - the day, because pages say when a review fell due and handouts when they were printed;
-- the site's address, and the path with its query string (which begins with the language).
+- the site's address, and the path with its query string (which begins with the language);
+- whether the reader's browser takes gzip: the page is kept as sent.
 
 Nothing is ever deleted on a change: the key just stops being asked for, and the cache's own
 eviction (LRU in Redis, culling in the memory cache) reclaims it. A kept page is answered by
-PublicPageCacheMiddleware before the session, language, CSRF and authentication middleware and
-the URL resolver run: it costs that one query and a dictionary lookup, less than the liveness
-endpoint, which runs them all; `make bench` prints both.
+PublicPageCacheMiddleware before the policy, compression, session, language, CSRF and
+authentication middleware and the URL resolver run: it costs that one query and a dictionary
+lookup, less than the liveness endpoint, which runs them all; `make bench` prints both.
 """
 
 import functools
@@ -29,6 +30,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -109,8 +111,10 @@ def page_key(request):
     query = request.META.get("QUERY_STRING", "")
     if len(query) > MAX_CACHED_QUERY_STRING:
         return None
+    # Kept as sent: compressed for a reader whose browser takes gzip, plain for one whose does not.
+    encoding = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
     parts = (release(), current_stamp(), timezone.localdate().isoformat(),
-             request.build_absolute_uri("/"), request.path, query)
+             request.build_absolute_uri("/"), request.path, query, encoding)
     return "public-page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -183,11 +187,12 @@ def cached_public_page(view):
 class PublicPageCacheMiddleware:
     """Serve a kept public page before the rest of the middleware and the URL resolver run.
 
-    A kept page is the answer as it left every middleware below this one (its language, its ETag,
-    its frame and cache headers), so replaying those headers is exactly what running them again
-    would give, at a fraction of the cost: a served page costs the stamp query and a lookup in
-    this process's recent pages. The middleware above (security headers, compression) runs as for
-    any answer. Sits below PublicGZipMiddleware: pages are kept uncompressed, compressed once.
+    A kept page is the answer as it left every middleware below this one: compressed, with its
+    Content-Security-Policy, language, ETag, frame and cache headers. Those depend only on the
+    settings and the code, which the release digest covers, so replaying them is exactly what
+    running the middleware again would give, at a fraction of the cost: a served page costs the
+    stamp query and a lookup in this process's recent pages. SecurityMiddleware (the HTTPS
+    redirect, HSTS from the environment) and the Permissions-Policy run above it, for every answer.
     """
 
     def __init__(self, get_response):
@@ -208,9 +213,6 @@ class PublicPageCacheMiddleware:
             entry = (response.content, tuple(response.headers.items()))
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             recent_pages.put(key, entry)
-        # The same bytes under the same key: compression can be remembered by the key instead of
-        # hashing the page again (portal.security.PublicGZipMiddleware).
-        response.compression_key = key
         return response
 
     @staticmethod

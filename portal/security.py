@@ -57,7 +57,7 @@ class PublicGZipMiddleware:
         patch_vary_headers(response, ("Accept-Encoding",))
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
-        compressed = self.compress(response.content, getattr(response, "compression_key", None))
+        compressed = self.compress(response.content)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed
@@ -69,9 +69,8 @@ class PublicGZipMiddleware:
             response.headers["ETag"] = "W/" + etag
         return response
 
-    def compress(self, content, known_key=None):
-        # A page from content.page_cache names its own bytes: no need to hash 50 KB to find them.
-        key = (known_key, len(content)) if known_key else hashlib.blake2b(content, digest_size=16).digest()
+    def compress(self, content):
+        key = hashlib.blake2b(content, digest_size=16).digest()
         with self.lock:
             compressed = self.memo.get(key)
             if compressed is not None:

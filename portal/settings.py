@@ -61,14 +61,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Headers first, so static files and error pages carry them too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # A kept public page is answered here, before the middleware below and the URL resolver;
+    # what they added to it when it was drawn (its policy, its compression) is kept with it
+    # (content/page_cache.py).
+    "content.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself (pre-compressed by collectstatic), so
     # only pages are compressed here, and before everything that writes the page body.
     "portal.security.PublicGZipMiddleware",
-    # A kept public page is answered here, before the middleware below and the URL resolver;
-    # what they added to it on its first drawing is kept with it (content/page_cache.py).
-    "content.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,7 @@
 """Public pages served whole from the cache, and every change a reader could see reaching them at once."""
 
 import datetime
+import gzip
 from unittest import mock
 
 from django.db import connection, transaction
@@ -164,3 +165,14 @@ def test_only_public_pages_are_kept(client, db, django_user_model):
     client.logout()
     assert first.status_code == 200
     assert client.get(preview).status_code != 200  # a preview is never served to the next visitor
+
+
+def test_a_browser_without_gzip_gets_the_plain_page_after_one_with_gzip_was_served(client, db):
+    live_pump()
+    compressed = client.get("/en/procedures/pump/", HTTP_ACCEPT_ENCODING="gzip, br")
+    client.get("/en/procedures/pump/", HTTP_ACCEPT_ENCODING="gzip, br")
+    plain = client.get("/en/procedures/pump/")
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert not plain.has_header("Content-Encoding")
+    assert gzip.decompress(compressed.content) == plain.content
+    assert "Liver pump" in plain.content.decode()
