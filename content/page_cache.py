@@ -30,14 +30,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from content.models import PublicContent
 from portal.caching import delete_own_keys
-from portal.security import is_admin_path
+from portal.security import accepts_gzip, is_admin_path
 
 # Query strings longer than this are answered but not kept: nobody shares a link that long, and
 # an endless supply of distinct ones must not push real pages out of the cache.
@@ -112,7 +111,7 @@ def page_key(request):
     if len(query) > MAX_CACHED_QUERY_STRING:
         return None
     # Kept as sent: compressed for a reader whose browser takes gzip, plain for one whose does not.
-    encoding = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+    encoding = "gzip" if accepts_gzip(request) else ""
     parts = (release(), current_stamp(), timezone.localdate().isoformat(),
              request.build_absolute_uri("/"), request.path, query, encoding)
     return "public-page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

@@ -23,6 +23,10 @@ def is_admin_path(request):
     return request.path_info.startswith(settings.ADMIN_URL_PREFIX)
 
 
+def accepts_gzip(request):
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
 class PublicGZipMiddleware:
     """Compress public pages, never the admin nor anything that varies with the visitor's cookies.
 
@@ -55,7 +59,7 @@ class PublicGZipMiddleware:
         ):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not accepts_gzip(request):
             return response
         compressed = self.compress(response.content)
         if len(compressed) >= len(response.content):
