@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
-from content import handouts, publishing, revisions, roles
+from content import languages
 from content.admin_forms import (
     CitationFormSet,
     ClinicForm,
@@ -28,7 +28,8 @@ from content.admin_forms import (
     RoleCheckedFormSet,
     translation_status_html,
 )
-from content.models import (
+from content.editing import revisions, roles
+from content.editing.models import (
     Citation,
     Clinic,
     GlossaryTerm,
@@ -38,7 +39,9 @@ from content.models import (
     Section,
     StaffProfile,
 )
-from content.publishing import WorkflowRefused
+from content.handouts import pdf as handout_pdfs
+from content.publishing import workflow as publishing
+from content.publishing.workflow import WorkflowRefused
 
 
 class PortalAdminMedia:
@@ -151,8 +154,8 @@ class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
     list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
                     "preview_link")
     list_filter = ("status", ArabicStateFilter)
-    search_fields = ("title_en", "title_ar", "slug")
-    prepopulated_fields = {"slug": ("title_en",)}
+    search_fields = (*languages.field_names("title"), "slug")
+    prepopulated_fields = {"slug": (languages.source_field("title"),)}
     inlines = (SectionInline, QuestionInline, CitationInline)
     readonly_fields = ("translation_status", "preview_link")
     fieldsets = (
@@ -238,7 +241,8 @@ class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
         if not procedure.pk:
             return gettext("Save first to preview.")
         links = []
-        for code, label in (("en", _("English")), ("ar", _("Arabic"))):
+        for code in languages.CODES:
+            label = languages.name(code)
             with translation.override(code):
                 url = reverse("content:procedure_preview", kwargs={"slug": procedure.slug})
             links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
@@ -342,15 +346,14 @@ class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
         except ValueError:
             seen = None
         start = time.perf_counter()
-        publication = publishing.publish(procedure, request.user, seen)
-        published = time.perf_counter() - start
-        drawn = handouts.draw_missing_pdfs(publication, request.build_absolute_uri("/"),
-                                           Clinic.current())
+        publication, drawn = publishing.publish_and_draw_handouts(
+            procedure, request.user, seen, request.build_absolute_uri("/"))
+        seconds = time.perf_counter() - start
         self.message_user(request, gettext(
             "Published as version %(number)d: patients now read it. %(pdfs)d PDF handouts were "
             "drawn in %(seconds).1f s.") % {
                 "number": publication.number, "pdfs": len(drawn),
-                "seconds": published + sum(seconds for _h, seconds in drawn)})
+                "seconds": seconds})
 
     def history_view(self, request, object_id, extra_context=None):
         procedure = get_object_or_404(Procedure, pk=object_id)
@@ -454,7 +457,7 @@ class ClinicAdmin(PortalAdminMedia, TabbedTranslationAdmin):
         live = Procedure.objects.filter(live_version__isnull=False).count()
         site_root = request.build_absolute_uri("/")
         if live <= REDRAW_ON_SAVE_LIMIT:
-            transaction.on_commit(lambda: handouts.draw_live_pdfs(site_root, obj))
+            transaction.on_commit(lambda: handout_pdfs.draw_live_pdfs(site_root, obj))
         else:
             self.message_user(request, gettext(
                 "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
@@ -468,7 +471,7 @@ class GlossaryTermAdmin(PortalAdminMedia, TabbedTranslationAdmin):
 
     form = GlossaryTermForm
     list_display = ("term", "slug", "translation_status", "updated_at")
-    search_fields = ("term_en", "term_ar", "slug")
+    search_fields = (*languages.field_names("term"), "slug")
     readonly_fields = ("translation_status",)
     fields = ("slug", "term", "other_forms", "definition", "translation_status",
               "english_keeps_meaning", "confirm_arabic")
@@ -479,7 +482,7 @@ class GlossaryTermAdmin(PortalAdminMedia, TabbedTranslationAdmin):
         return form
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else {"slug": ("term_en",)}
+        return {} if obj else {"slug": (languages.source_field("term"),)}
 
     @admin.display(description=_("Arabic"))
     def translation_status(self, term):
@@ -489,7 +492,7 @@ class GlossaryTermAdmin(PortalAdminMedia, TabbedTranslationAdmin):
 class StaffProfileInline(PortalAdminMedia, admin.StackedInline):
     model = StaffProfile
     can_delete = False
-    fields = ("role_en", "role_ar")
+    fields = tuple(languages.field_names("role"))
     verbose_name_plural = _("what patients are told about this person")
 
 

@@ -10,9 +10,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from content import freshness, roles
-from content.models import Clinic, GlossaryTerm, Procedure, person_name
-from content.rendering import missing_citations
+from content import languages
+from content.editing import freshness, roles
+from content.editing.models import Clinic, GlossaryTerm, Procedure, person_name
+from content.rendering.markdown import missing_citations
 
 
 def _same(value, initial):
@@ -209,7 +210,7 @@ class CitationFormSet(RoleCheckedFormSet):
 def _part_label(form, data):
     if "kind" in data:
         return dict(form.fields["kind"].choices).get(data["kind"], data["kind"])
-    question = data.get("question_en") or ""
+    question = data.get(languages.source_field("question")) or ""
     return gettext("The question “%(question)s”") % {"question": question[:60]}
 
 

@@ -8,6 +8,6 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from content.page_cache import connect_signals
+        from content.publishing.public_content import connect_signals
 
         connect_signals()

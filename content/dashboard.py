@@ -4,14 +4,16 @@ import datetime
 
 from django.utils import timezone
 
-from content.models import Procedure
+from content import languages
+from content.editing.models import Procedure
 
 DUE_SOON = datetime.timedelta(days=30)
 
 
 def dashboard(clinic=None):
     today = timezone.localdate()
-    procedures = list(Procedure.objects.select_related("live_version").order_by("title_en"))
+    procedures = list(
+        Procedure.objects.select_related("live_version").order_by(languages.source_field("title")))
     live = [p for p in procedures if p.live_version_id]
     return {
         "drafts": [p for p in procedures if p.status == Procedure.Status.DRAFT],

@@ -13,18 +13,11 @@ from collections import OrderedDict
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import logout
-from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
-
-def is_admin_path(request):
-    return request.path_info.startswith(settings.ADMIN_URL_PREFIX)
-
-
-def accepts_gzip(request):
-    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+from content.site.requests import accepts_gzip, is_admin_path
 
 
 class PublicGZipMiddleware:

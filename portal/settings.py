@@ -64,7 +64,7 @@ MIDDLEWARE = [
     # A kept public page is answered here, before the middleware below and the URL resolver;
     # what they added to it when it was drawn (its policy, its compression) is kept with it
     # (content/page_cache.py).
-    "content.page_cache.PublicPageCacheMiddleware",
+    "content.site.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself (pre-compressed by collectstatic), so
@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "content.context_processors.portal",
+                "content.site.context_processors.portal",
             ],
         },
     },
@@ -176,17 +176,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# The portal's languages, the source language (staff write it first) first; content.languages
+# derives everything else about them from this list.
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
+LANGUAGE_CODE = LANGUAGES[0][0]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 
-# English is the source language. The portal never falls back silently: content.localized
-# decides what to show when an Arabic text is missing and says so on the page.
-MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_LANGUAGES = ("en", "ar")
+# The portal never falls back silently: content.publishing.localized decides what to show when
+# an Arabic text is missing and says so on the page.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ()}
 # The admin's language tabs need jQuery UI; the package's default is a CDN, which we never use.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
@@ -258,7 +260,7 @@ SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 
 # How long the shared cache keeps a public page; any change a reader could see, or a new day,
-# makes it unasked-for at once (content.page_cache).
+# makes it unasked-for at once (content.site.page_cache).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 # Each app process also keeps the pages it served last in its own memory, up to this size.
 RECENT_PAGES_MEGABYTES = int(os.environ.get("RECENT_PAGES_MEGABYTES", "32"))

@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from content.sitemaps import SITEMAPS
-from content.views import robots_txt
+from content.site.sitemaps import SITEMAPS
+from content.site.views import robots_txt
 from portal import health
 
 admin.site.site_header = admin.site.site_title = "Patient education portal"
@@ -21,11 +21,11 @@ urlpatterns = [
     path("health/ready", health.ready, name="health_ready"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    *i18n_patterns(path("", include("content.urls"))),
+    *i18n_patterns(path("", include("content.site.urls"))),
 ]
 
 # Error pages in the site's design and the address's language (content/errors.py).
-handler400 = "content.errors.bad_request"
-handler403 = "content.errors.permission_denied"
-handler404 = "content.errors.page_not_found"
-handler500 = "content.errors.server_error"
+handler400 = "content.site.errors.bad_request"
+handler403 = "content.site.errors.permission_denied"
+handler404 = "content.site.errors.page_not_found"
+handler500 = "content.site.errors.server_error"

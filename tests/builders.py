@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from content.localized import text_entry
+from content.editing.revisions import latest_revision, record_revision, save_clinic
 from content.models import Citation, Clinic, Procedure, Question, Section, StaffProfile
-from content.publishing import publish_revision
-from content.revisions import latest_revision, record_revision, save_clinic
+from content.publishing.localized import text_entry
+from content.publishing.workflow import publish_revision
 
 DEMO_SLUG = "hai-pump-chemotherapy"
 REVIEWER = {

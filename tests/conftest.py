@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
-from content.page_cache import forget_cached_pages
+from content.site.page_cache import forget_cached_pages
 from tests.builders import load_demo_content
 
 

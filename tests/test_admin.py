@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from content import roles
+from content.editing import roles
+from content.editing.revisions import record_revision
 from content.models import Procedure
-from content.revisions import record_revision
 from tests.builders import add_section, make_procedure, make_staff, publish
 
 pytestmark = pytest.mark.django_db

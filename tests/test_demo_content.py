@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from content.glossary import mark_terms
-from content.rendering import render_markdown
+from content import languages
+from content.rendering.glossary_marks import mark_terms
+from content.rendering.markdown import render_markdown
 
 DEMO = Path(__file__).resolve().parent.parent / "content" / "demo"
 PROCEDURE = DEMO / "hai-pump-chemotherapy"
-LANGUAGES = ("en", "ar")
 
 
 def glossary():
@@ -32,14 +32,14 @@ def test_the_glossary_has_fifteen_to_twenty_complete_terms_in_both_languages():
     assert len(set(slugs)) == len(slugs)
     for term in terms:
         assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", term["slug"])
-        for language in LANGUAGES:
+        for language in languages.CODES:
             entry = term[language]
             assert set(entry) <= {"term", "other_forms", "definition"}, term["slug"]
             assert entry["term"] and entry["definition"].endswith("."), (term["slug"], language)
             assert len(re.findall(r"[.!?]", entry["definition"])) <= 2, (term["slug"], language)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", languages.CODES)
 def test_every_glossary_term_is_found_in_the_demo_page_in_its_language(language):
     entries = [{"term": t[language]["term"], "forms": t[language].get("other_forms", []),
                 "anchor": t["slug"], "definition": t[language]["definition"]} for t in glossary()]
@@ -49,14 +49,14 @@ def test_every_glossary_term_is_found_in_the_demo_page_in_its_language(language)
     assert marked == {entry["anchor"] for entry in entries}
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", languages.CODES)
 def test_questions_to_ask_are_a_list_of_eight_to_twelve_questions(language):
     lines = (PROCEDURE / f"questions_to_ask.{language}.md").read_text(encoding="utf-8").strip().splitlines()
     assert 8 <= len(lines) <= 12
     assert all(line.startswith("- ") and line.rstrip().endswith(("?", "؟")) for line in lines)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", languages.CODES)
 def test_no_demo_text_points_to_a_phone_number_somewhere_else_on_the_page(language):
     pointers = re.compile(r"bottom of this page|end of this page|أسفل هذه الصفحة|آخر هذه الصفحة", re.I)
     assert not [text for text in demo_texts(language) if pointers.search(text)]

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 
-from content import errors
+from content.site import errors
 from tests.builders import make_clinic, make_published_procedure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
@@ -103,20 +103,21 @@ def test_a_fault_gets_the_designed_500_in_its_language(client, language):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_500_page_is_drawn_when_the_database_is_down(client, language):
-    with mock.patch("content.models.Clinic.current", side_effect=OperationalError("database is down")):
+    down = OperationalError("database is down")
+    with mock.patch("content.editing.models.Clinic.current", side_effect=down):
         html = assert_designed_page(client.get(f"/{language}/fails/"), 500, language)
     assert "tel:" not in html
 
 
 def test_the_500_page_is_drawn_without_any_database_query(django_assert_num_queries):
-    with mock.patch("content.models.Clinic.current", side_effect=OperationalError("down")), \
+    with mock.patch("content.editing.models.Clinic.current", side_effect=OperationalError("down")), \
             django_assert_num_queries(0):
         response = errors.server_error(request_for("/ar/fails/"))
     assert response.status_code == 500
 
 
 def test_a_broken_template_still_gives_a_plain_translated_page():
-    with mock.patch("content.errors.render_to_string", side_effect=ValueError("broken")):
+    with mock.patch("content.site.errors.render_to_string", side_effect=ValueError("broken")):
         response = errors.page_not_found(request_for("/ar/x/"))
     html = html_of(response)
     assert response.status_code == 404
@@ -161,7 +162,7 @@ def test_error_pages_are_not_kept_by_shared_caches(client):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_an_expired_form_gets_a_designed_403_that_says_so(language):
-    with override_settings(CSRF_FAILURE_VIEW="content.errors.csrf_failure"):
+    with override_settings(CSRF_FAILURE_VIEW="content.site.errors.csrf_failure"):
         client = Client(enforce_csrf_checks=True)
         response = client.post(f"/{language}/", {"text": "x"})
     html = assert_designed_page(response, 403, language)

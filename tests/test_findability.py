@@ -14,17 +14,13 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from content import findability, publishing, search, views
 from content.models import GlossaryTerm, Procedure, SearchEntry, SearchKey
-from content.search import parse_query
-from tests.builders import (
-    DEMO_SLUG,
-    add_citation,
-    add_section,
-    make_clinic,
-    make_procedure,
-    publish,
-)
+from content.publishing import workflow as publishing
+from content.search import indexing as findability
+from content.search import text as search
+from content.search.text import parse_query
+from content.site import views
+from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +240,7 @@ def ranked_pages():
 
 
 def reference_ranking(query, language):
-    """content.search.rank over every live entry, from their stored indexes, in entry order."""
+    """content.search.text.rank over every live entry, from their stored indexes, in entry order."""
     entries = SearchEntry.objects.filter(language=language,
                                          publication__procedure__live_version=F("publication"))
     documents = [

@@ -2,8 +2,8 @@
 
 import re
 
-from content.glossary import GlossaryEntry, mark_terms, sort_key
-from content.rendering import render_markdown
+from content.rendering.glossary_marks import GlossaryEntry, mark_terms, sort_key
+from content.rendering.markdown import render_markdown
 
 EN = [
     {"term": "hepatic artery", "forms": ["hepatic arteries"], "anchor": "hepatic-artery",

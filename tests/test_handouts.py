@@ -8,16 +8,10 @@ import segno
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from content.handouts import StaticFiles, handout_for, pdf_filename, qr_code_svg
+from content.handouts.layout import handout_for, pdf_filename, qr_code_svg
+from content.handouts.pdf import StaticFiles
 from content.models import Procedure, Publication
-from tests.builders import (
-    DEMO_SLUG,
-    add_citation,
-    add_section,
-    make_clinic,
-    make_procedure,
-    publish,
-)
+from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure, publish
 from tests.pdf_inspection import font_names, page_count, page_sizes
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +154,7 @@ def test_a_clinic_edit_also_invalidates_the_cached_pdf(client, demo_procedure):
 
     url = PDFS["en"][0]
     first = client.get(url)
-    from content.revisions import save_clinic
+    from content.editing.revisions import save_clinic
 
     clinic = Clinic.current()
     clinic.phone = "+1 555 0199"

@@ -183,7 +183,7 @@ def test_render_content_refreshes_stale_html_and_then_has_nothing_left_to_do(cap
 def test_demo_staff_makes_one_account_per_role_that_can_do_its_job(settings, capsys):
     from django.contrib.auth import get_user_model
 
-    from content import roles
+    from content.editing import roles
 
     settings.DEBUG = True
     call_command("demo_staff")

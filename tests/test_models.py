@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from content import freshness
+from content.editing import freshness
+from content.editing.revisions import record_revision
 from content.models import Procedure, Section
-from content.revisions import record_revision
 from tests.builders import add_citation, add_section, make_procedure, publish
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ from unittest import mock
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from content import page_cache, publishing
+from content.editing.revisions import save_clinic
 from content.models import GlossaryTerm, Procedure
-from content.revisions import save_clinic
+from content.publishing import workflow as publishing
+from content.site import page_cache
 from tests.builders import add_section, make_clinic, make_procedure, publish
 
 PAGES = ("/en/", "/ar/procedures/pump/", "/en/procedures/pump/handout/",

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from content.handouts import draw_pdf, handout_for
+from content.handouts.layout import handout_for
+from content.handouts.pdf import draw_pdf
 from content.models import Section
 from tests.bidi_cases import CASES, arabic_markdown
 from tests.builders import DEMO_SLUG, add_section, make_procedure, publish

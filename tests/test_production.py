@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from content.models import Procedure, StaffProfile
-from portal.caching import delete_own_keys
+from content.site.caching import delete_own_keys
 from portal.security import SESSION_LAST_SEEN, SESSION_STARTED
 from tests.builders import DEMO_SLUG
 from tests.test_guards import PRODUCTION, ROOT, run_django

@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from content.rendering import (
+from content.rendering.markdown import (
     ALLOWED_TAGS,
     MARKDOWN_MAX_CHARS,
     MAX_NESTING,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from content.search import (
+from content.search.text import (
     build_index,
     highlight,
     index_matches,
@@ -220,14 +220,14 @@ def test_plain_text_from_rendered_html_drops_citation_markers_and_decodes_entiti
 def test_with_stored_indexes_only_the_returned_results_are_tokenised(monkeypatch):
     """Scoring a thousand documents is a substring scan of their stored indexes; words are
     split again only to draw the titles and snippets of the results shown (timings: make bench)."""
-    import content.search
+    import content.search.text
 
     document = {"title": "Hepatic artery infusion pump", "text": "The pump sends chemotherapy. " * 300}
     index = build_index(document, "en")
     many = [dict(document, title=f"Procedure {n}", index=index) for n in range(1000)]
     calls = []
-    real_answering_words = content.search._answering_words
-    monkeypatch.setattr(content.search, "_answering_words",
+    real_answering_words = content.search.text._answering_words
+    monkeypatch.setattr(content.search.text, "_answering_words",
                         lambda *a: calls.append(a) or real_answering_words(*a))
     results = rank("pump chemotherapy", many, "en", limit=20)
     assert len(results) == 20

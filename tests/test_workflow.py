@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from content import freshness, roles
+from content.editing import freshness, roles
 from content.models import Clinic, Procedure, WorkflowEvent
 from tests.builders import DEMO_SLUG, add_section, make_procedure, make_staff, publish
 from tests.pdf_inspection import page_count
@@ -31,7 +31,7 @@ def page(client, language="en", **params):
 def pdfs_drawn_only_where_tested(request, monkeypatch):
     """Drawing six PDFs takes WeasyPrint seconds per publish; only the test about them waits."""
     if "draws_pdfs" not in request.keywords:
-        monkeypatch.setattr("content.handouts.draw_missing_pdfs", lambda *args: [])
+        monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_publishing_draws_the_pdfs_so_no_patient_waits(client, demo_procedure, e
 def test_publishing_is_refused_while_an_english_section_is_empty_or_a_citation_is_missing(
     client, editor, reviewer
 ):
-    from content.revisions import record_revision
+    from content.editing.revisions import record_revision
 
     procedure = make_procedure()
     add_section(procedure, "overview", body_en="Cites a reference that is not there [^4].")

@@ -11,10 +11,10 @@ import random
 
 from django.db import transaction
 
-from content.localized import text_entry
-from content.models import Procedure, Section
-from content.publishing import publish_revision
-from content.revisions import record_revision
+from content.editing.models import Procedure, Section
+from content.editing.revisions import record_revision
+from content.publishing.localized import text_entry
+from content.publishing.workflow import publish_revision
 
 # Words the generated pages share with the demo, each used by one page in a hundred, so a
 # search finds a few generated pages, as it would on a real portal with many guides.

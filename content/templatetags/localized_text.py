@@ -1,5 +1,7 @@
 from django import template
 
+from content.rendering import bidi
+
 register = template.Library()
 
 # Elements a text sits inside a sentence in: their notices are inline, after the text.
@@ -22,9 +24,5 @@ def translated(text, tag="div", css_class="", href="", element_id=""):
 
 @register.filter
 def left_to_right(text):
-    """Wrap text in Unicode's left-to-right isolate (LRI ... PDI).
-
-    Browsers isolate `dir="ltr"` elements, but WeasyPrint does not: in a PDF a phone number
-    inside an Arabic line would read backwards. The isolate characters work in both.
-    """
-    return f"\u2066{text}\u2069" if text else text
+    """`{{ clinic.phone|left_to_right }}`: see content.rendering.bidi for when to use it."""
+    return bidi.left_to_right(text)

@@ -2,7 +2,7 @@ from django import template
 
 from content.admin import arabic_state_html
 from content.dashboard import dashboard
-from content.models import Clinic
+from content.editing.models import Clinic
 
 register = template.Library()
 

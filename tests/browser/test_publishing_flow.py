@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from content import roles
+from content.editing import roles
 from tests.builders import DEMO_SLUG, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,7 +109,7 @@ def test_a_change_goes_from_editor_to_patients_only_through_a_reviewer_and_a_tra
     chromium, live_server, demo_procedure, monkeypatch
 ):
     # Publishing's PDFs are tested elsewhere; here they would only add WeasyPrint's seconds.
-    monkeypatch.setattr("content.handouts.draw_missing_pdfs", lambda *args: [])
+    monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
     base = live_server.url
     make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
     make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")

@@ -280,7 +280,7 @@ class Command(BaseCommand):
         if options["count_queries"] is not None:
             return self.count_queries(options["count_queries"])
         if options["delete_own_cache_keys"]:
-            from portal.caching import delete_own_keys
+            from content.site.caching import delete_own_keys
 
             delete_own_keys()
             return None
@@ -364,7 +364,7 @@ class Command(BaseCommand):
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from content.page_cache import forget_cached_pages
+        from content.site.page_cache import forget_cached_pages
 
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client, counts = Client(), {}

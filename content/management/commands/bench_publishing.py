@@ -14,10 +14,11 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import setup_test_environment
 
-from content.handouts import draw_missing_pdfs
-from content.models import Clinic, HandoutFile, Procedure, Revision, SnapshotPart
-from content.publishing import publish_revision
-from content.revisions import latest_revision, record_revision
+from content.editing.models import Clinic, Procedure, Revision, SnapshotPart
+from content.editing.revisions import latest_revision, record_revision
+from content.handouts.models import HandoutFile
+from content.handouts.pdf import draw_missing_pdfs
+from content.publishing.workflow import publish_revision
 
 SAVES = 100
 REVIEWER = {"name": "Benchmark Reviewer",

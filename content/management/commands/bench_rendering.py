@@ -1,7 +1,7 @@
 """Print how long rendering and checking take for the worst Markdown an author could save.
 
 Figures, not pass/fail (see `bench`): each input is as large as a Markdown field may be
-(content.rendering.MARKDOWN_MAX_CHARS) or as a crafted input needs, and each must stay well under
+(content.rendering.markdown.MARKDOWN_MAX_CHARS) or as a crafted input needs, and each must stay well under
 a second, the limit beyond which authoring_problems refuses a text as too slow. Inputs that took
 seconds or raised on earlier versions are marked.
 """
@@ -12,7 +12,12 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from content.rendering import MARKDOWN_MAX_CHARS, RENDER_SECONDS_LIMIT, authoring_problems, render_markdown
+from content.rendering.markdown import (
+    MARKDOWN_MAX_CHARS,
+    RENDER_SECONDS_LIMIT,
+    authoring_problems,
+    render_markdown,
+)
 
 
 def _fill(unit, limit=MARKDOWN_MAX_CHARS):
@@ -62,7 +67,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, repeat, **options):
         # The deep lists fall back to plain paragraphs on purpose; their warnings would break the table.
-        logging.getLogger("content.rendering").setLevel(logging.ERROR)
+        logging.getLogger("content.rendering.markdown").setLevel(logging.ERROR)
         self.stdout.write(
             f"Rendering pathological Markdown (limit {MARKDOWN_MAX_CHARS:,} characters; a save is "
             f"refused past {RENDER_SECONDS_LIMIT * 1000:.0f} ms); median of {repeat}"

@@ -17,9 +17,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+from content.editing.models import Procedure
 from content.management.generated_procedures import generate_procedures
-from content.models import Procedure
-from content.page_cache import forget_cached_pages
+from content.site.page_cache import forget_cached_pages
 
 QUERIES = {
     # Words only the demo uses: the same one result at 1 and at 1,000 procedures.

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from content import roles
-from content.models import StaffProfile
+from content.editing import roles
+from content.editing.models import StaffProfile
 
 # (username, first name, last name, group or None for a superuser, clinical role en/ar)
 ACCOUNTS = [

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from content.importing import (
+from content.files.importing import (
     ContentFileError,
     load_clinic,
     load_glossary,

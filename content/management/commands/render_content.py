@@ -5,10 +5,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
 
-from content.findability import store_search_entries
-from content.models import GlossaryTerm, Publication
-from content.page_cache import public_content_changed
-from content.publishing import build_document
+from content.editing.models import GlossaryTerm
+from content.publishing.document import build_document
+from content.publishing.models import Publication
+from content.publishing.public_content import public_content_changed
+from content.search.indexing import store_search_entries
 
 
 class Command(BaseCommand):

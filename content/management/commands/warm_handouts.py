@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
-from content.handouts import draw_live_pdfs
+from content.handouts.pdf import draw_live_pdfs
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 A snapshot is plain JSON holding every text of the procedure, its sections, questions and
 citations, in both languages, with each row's per-field translation records. It is what a
-clinical reviewer approves (content.publishing renders it into a page), what a diff compares and
+clinical reviewer approves (content.publishing.workflow renders it into a page), what a diff compares and
 what "restore" copies back into the working copy as a new revision; history is never rewritten.
 """
 
@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from content import freshness
-from content.models import (
-    SOURCE_LANGUAGE,
-    TRANSLATION_LANGUAGE,
+from content import languages
+from content.editing import freshness
+from content.editing.models import (
     Citation,
     ClinicRevision,
     Procedure,
@@ -26,11 +25,9 @@ from content.models import (
     Section,
     SnapshotPart,
     WorkflowEvent,
-    localized_name,
     person_name,
 )
 
-LANGUAGES = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
 CITATION_FIELDS = ("number", "kind", "authors", "title", "source", "year", "date", "doi", "url",
                    "accessed")
 SNAPSHOT_FORMAT = 1
@@ -39,8 +36,8 @@ SNAPSHOT_FORMAT = 1
 def _texts(row):
     values = {}
     for name in row.translated_text_fields:
-        for language in LANGUAGES:
-            key = localized_name(name, language)
+        for language in languages.CODES:
+            key = languages.field_name(name, language)
             values[key] = getattr(row, key, None) or ""
     return values | {"translation": dict(row.translation or {})}
 
@@ -116,8 +113,8 @@ def field_states(content):
     for part, model, row in parts:
         for name in model.translated_text_fields:
             yield part, name, freshness.field_state(
-                row.get(localized_name(name, SOURCE_LANGUAGE)),
-                row.get(localized_name(name, TRANSLATION_LANGUAGE)),
+                row.get(languages.field_name(name, languages.SOURCE)),
+                row.get(languages.field_name(name, languages.TRANSLATION)),
                 row.get("translation", {}).get(name),
             )
 
@@ -164,8 +161,8 @@ def record_revision(procedure, user=None, note=""):
 
 def _apply_texts(row, values):
     for name in row.translated_text_fields:
-        for language in LANGUAGES:
-            key = localized_name(name, language)
+        for language in languages.CODES:
+            key = languages.field_name(name, language)
             setattr(row, key, values.get(key, ""))
     row.translation = dict(values.get("translation", {}))
     # The restored records are history as it was: no field counts as edited by this save.
@@ -217,9 +214,9 @@ class PartDiff:
 
 def _text_diff(label, before, after, names):
     part = PartDiff(label)
-    for language in LANGUAGES:
-        old = "\n\n".join(before.get(localized_name(n, language), "") for n in names if before)
-        new = "\n\n".join(after.get(localized_name(n, language), "") for n in names if after)
+    for language in languages.CODES:
+        old = "\n\n".join(before.get(languages.field_name(n, language), "") for n in names if before)
+        new = "\n\n".join(after.get(languages.field_name(n, language), "") for n in names if after)
         if freshness.normalise(old) != freshness.normalise(new):
             part.languages.append((language, freshness.word_diff(old, new)))
     return part
@@ -250,7 +247,7 @@ def compare(before, after):
         if old != new:
             text = lambda c: " · ".join(str(c[k]) for k in CITATION_FIELDS if c and c[k])  # noqa: E731
             label = _("Reference %(number)d") % {"number": number}
-            parts.append(PartDiff(label, [(SOURCE_LANGUAGE, freshness.word_diff(text(old), text(new)))]))
+            parts.append(PartDiff(label, [(languages.SOURCE, freshness.word_diff(text(old), text(new)))]))
     return [part for part in parts if part.changed]
 
 

@@ -8,8 +8,8 @@ message rather than an author losing text silently.
 
 Citation markers `[^3]` in the text (not in code or inside a link) become superscript links into
 the citations appendix. In Arabic text, runs of Latin script and digits (drug names, doses, phone
-numbers, addresses) are isolated in `<bdi dir="ltr">`, which browsers and WeasyPrint both honour,
-so they keep their own order inside a right-to-left sentence.
+numbers, addresses) are isolated (content.rendering.bidi), so they keep their own order inside a
+right-to-left sentence.
 
 Any text renders in linear time and rendering never raises: a text Markdown cannot handle (nested
 a thousand levels deep, say) is shown as plain paragraphs, and `authoring_problems` refuses it.
@@ -31,6 +31,10 @@ from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from content import languages
+from content.rendering import bidi
+from content.rendering.bidi import BIDI_CONTROL
 
 logger = logging.getLogger(__name__)
 
@@ -100,33 +104,9 @@ RAW_HTML_START = re.compile(
 )
 CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
 # Finished, sanitised HTML split into tags and character references (kept whole) and the text
-# between them: how code that adds to rendered HTML (content.glossary) finds the text.
+# between them: how code that adds to rendered HTML (content.rendering.glossary_marks) finds the text.
 TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
 
-# Letters and digits that read left to right: Latin (with accents), Greek (µg), and Western and
-# Eastern Arabic digits, which inside Arabic would otherwise reverse a phone number's groups.
-_LTR_ALNUM = (
-    "A-Za-z0-9\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff"
-    "\u0660-\u0669\u06f0-\u06f9"
-)
-# Punctuation that stays inside a dose, range, temperature, brand name, e-mail address or URL.
-_LTR_INNER = (
-    _LTR_ALNUM + "\u066b\u066c.,:;/%+\\-\u2010-\u2015\u2212\u00b0\u00ae\u2122\u00a9@?=&_~#*'\u2019\u00d7"
-)
-# What a run may end with: a letter, a digit, or a sign that belongs to what precedes it.
-_LTR_END = _LTR_ALNUM + "%\u00b0\u00ae\u2122\u00a9"
-# A run starts with a letter or digit, or with a sign directly before a digit (+966, -2).
-# It crosses a space only towards more of itself (5 mL, +966 11 123, 38.5 °C). Brackets stay
-# outside, so the Arabic around them still mirrors them correctly.
-LTR_RUN = re.compile(
-    rf"(?:[+\-\u2212](?=[0-9\u0660-\u0669\u06f0-\u06f9])|[{_LTR_ALNUM}])"
-    rf"(?:[{_LTR_INNER}]|[ \u00a0\u202f](?=[{_LTR_ALNUM}\u00b0]))*(?<=[{_LTR_END}])"
-)
-EASTERN_NUMBER = re.compile("[\u0660-\u0669\u06f0-\u06f9][\u0660-\u0669\u06f0-\u06f9\u066b\u066c]*")
-# Direction controls an author may paste from a word processor: invisible, and able to reorder
-# what a patient reads ("Take 1", U+202E, "01" shows as "Take 110"). The page sets direction.
-BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 LIST_OR_QUOTE_MARKER = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)")
 # How far a link's text is looked for before falling back to the precomputed bracket table.
 _SHORT_SCAN_BRACKETS = 8
@@ -328,52 +308,19 @@ class _IsolateLtrRuns(Treeprocessor):
             # A skipped element's own text is left whole; its tail is its parent's text.
             elements.extend(child for child in element if child.tag not in self.SKIP)
             if element.text:
-                runs = _isolated(element.text)
+                runs = bidi.isolated_runs(element.text)
                 if runs:
                     element.text = runs[0]
                     for position, bdi in enumerate(runs[1:]):
                         element.insert(position, bdi)
             for child in list(element):
                 if child.tail:
-                    runs = _isolated(child.tail)
+                    runs = bidi.isolated_runs(child.tail)
                     if runs:
                         child.tail = runs[0]
                         index = list(element).index(child) + 1
                         for offset, bdi in enumerate(runs[1:]):
                             element.insert(index + offset, bdi)
-
-
-def _isolated(text):
-    """[leading text, bdi, bdi, ...] with each bdi's tail the text after it; [] if no run."""
-    matches = list(LTR_RUN.finditer(text))
-    if not matches:
-        return []
-    leading = text[:matches[0].start()]
-    isolates = []
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
-        bdi = _left_to_right(match.group())
-        bdi.tail = text[match.end():following.start() if following else len(text)]
-        isolates.append(bdi)
-    return [leading, *isolates]
-
-
-def _left_to_right(run):
-    """`<bdi dir="ltr">` holding run. Eastern Arabic digits are "Arabic numbers" to the bidi
-    algorithm, and the spaces and hyphens between them take the right-to-left direction even in a
-    left-to-right isolate (a phone number in Eastern digits showed its groups in reverse order),
-    so each such number gets an isolate of its own, between which the separators follow the
-    run's direction. Browsers and WeasyPrint both lay out nested isolates that way."""
-    bdi = etree.Element("bdi", {"dir": "ltr"})
-    numbers = list(EASTERN_NUMBER.finditer(run))
-    if len(numbers) < 2:
-        bdi.text = run
-        return bdi
-    bdi.text = run[:numbers[0].start()]
-    for number, following in zip(numbers, [*numbers[1:], None], strict=True):
-        inner = etree.SubElement(bdi, "bdi", {"dir": "ltr"})
-        inner.text = number.group()
-        inner.tail = run[number.end():following.start() if following else len(run)]
-    return bdi
 
 
 class _PortalMarkdown(Extension):
@@ -398,7 +345,7 @@ class _PortalMarkdown(Extension):
         md.treeprocessors.register(_CalloutTitles(md), "callout_titles", 15)
         md.treeprocessors.register(_ColumnAlignment(md), "column_alignment", 14.5)
         md.treeprocessors.register(_Unsupported(md), "unsupported", 14)
-        if self.language == "ar":
+        if languages.is_right_to_left(self.language):
             md.treeprocessors.register(_IsolateLtrRuns(md), "isolate_ltr", -10)
 
 
@@ -431,7 +378,7 @@ def _source(text):
     return BIDI_CONTROL.sub("", _strip_raw_html(text or ""))
 
 
-def render_markdown(text, language="en", anchor_prefix="text"):
+def render_markdown(text, language=languages.SOURCE, anchor_prefix="text"):
     """Turn an author's Markdown into safe HTML for a page in `language`. Never raises."""
     if not text or not text.strip():
         return ""
@@ -451,7 +398,7 @@ def _markers_in_text(text):
     if not text or "[^" not in text:
         return []
     try:
-        return _convert(_source(text), "en", "text")[1].citations
+        return _convert(_source(text), languages.SOURCE, "text")[1].citations
     except Exception:  # refused by authoring_problems; count what looks like a marker
         return [int(number) for number in CITATION_MARKER.findall(text)]
 
@@ -479,7 +426,7 @@ def bidi_controls(text):
     return [f"U+{ord(char):04X} {unicodedata.name(char)}" for char in found]
 
 
-def authoring_problems(text, language="en"):
+def authoring_problems(text, language=languages.SOURCE):
     """Everything an author must change before this Markdown can be saved, in words they can act
     on; [] when it renders exactly as written. The one rule for the admin and the file loader."""
     text = text or ""

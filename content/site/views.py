@@ -1,6 +1,6 @@
 """Thin views: find the live version, hand it to a template.
 
-Public pages are kept whole by content.page_cache until the public content changes: a served page
+Public pages are kept whole by content.site.page_cache until the public content changes: a served page
 costs one small query (the content's stamp); drawing one costs that and two more (the live
 version with its document, the clinic).
 """
@@ -9,7 +9,6 @@ import dataclasses
 import functools
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import F, Subquery
 from django.http import Http404, HttpResponse
@@ -22,27 +21,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from content import errors, search
-from content.findability import ranked_entries
-from content.glossary import sort_key as glossary_sort_key
-from content.handouts import (
-    BILINGUAL,
-    PAPER_SIZES,
-    handout_for,
-    pdf_filename,
-    render_handout_html,
-    store_pdf,
-    stored_pdf,
-)
-from content.localized import LocalText, current_clinic, local_text, page_language, row_entry
-from content.models import SOURCE_LANGUAGE, Clinic, GlossaryTerm, Procedure, Publication
-from content.page_cache import cached_public_page
-from content.pages import PageInfo, page_context, preview_info
-from content.publishing import build_document
-from content.revisions import snapshot
-from content.structured_data import medical_web_page
-
-OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
+from content import languages
+from content.editing.models import Clinic, GlossaryTerm, Procedure
+from content.editing.revisions import snapshot
+from content.handouts.layout import BILINGUAL, PAPER_SIZES, handout_for, pdf_filename, render_handout_html
+from content.handouts.pdf import store_pdf, stored_pdf
+from content.publishing.document import build_document
+from content.publishing.localized import LocalText, current_clinic, local_text, row_entry
+from content.publishing.models import Publication
+from content.publishing.pages import PageInfo, page_context, preview_info
+from content.rendering.glossary_marks import sort_key as glossary_sort_key
+from content.search import text as search
+from content.search.indexing import ranked_entries
+from content.site import errors
+from content.site.page_cache import cached_public_page
+from content.site.structured_data import medical_web_page
 
 
 @require_safe
@@ -54,7 +47,7 @@ def procedure_list(request):
     procedures = []
     for row in live:
         info = PageInfo(row["slug"], None, None, None, None)
-        english_url = info.url(SOURCE_LANGUAGE)
+        english_url = info.url(languages.SOURCE)
         listing = row["live_version__listing"]
         procedures.append({
             "url": info.url(),
@@ -107,12 +100,12 @@ def _printed_version(request, live_number):
 
 
 def _sharing_context(request):
-    language = page_language()
+    language = languages.active()
     return {
         "page_url": request.build_absolute_uri(request.path),
-        "og_locale": OPEN_GRAPH_LOCALES.get(language, language),
+        "og_locale": languages.open_graph_locale(language),
         "og_locale_alternates": [
-            locale for code, locale in OPEN_GRAPH_LOCALES.items() if code != language
+            languages.open_graph_locale(code) for code in languages.CODES if code != language
         ],
     }
 
@@ -120,7 +113,7 @@ def _sharing_context(request):
 def _public(response, publication):
     response["Last-Modified"] = http_date(publication.published_at.timestamp())
     # Short, so a new version reaches readers quickly; revalidation is a cheap 304 by ETag
-    # (content.page_cache gives every kept page one).
+    # (content.site.page_cache gives every kept page one).
     response["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -135,7 +128,7 @@ def procedure_page(request, slug):
     context |= _sharing_context(request) | {
         "printed_version": _printed_version(request, publication.number),
     }
-    context["structured_data"] = medical_web_page(publication.document, info, page_language(),
+    context["structured_data"] = medical_web_page(publication.document, info, languages.active(),
                                                   context["page_url"])
     # x-default: the address without a language prefix, which picks by Accept-Language (as
     # /sitemap.xml's x-default does).
@@ -159,7 +152,7 @@ def _handout_request(request, slug, bilingual, **annotations):
     paper = request.GET.get("paper", "a4")
     if paper not in PAPER_SIZES:
         raise Http404(_("There is no handout on paper size %(paper)s.") % {"paper": paper[:20]})
-    return _live_version(slug, **annotations), paper, BILINGUAL if bilingual else page_language()
+    return _live_version(slug, **annotations), paper, BILINGUAL if bilingual else languages.active()
 
 
 @require_safe
@@ -224,8 +217,8 @@ class SearchPage:
 
 def live_search(query, language, page=1):
     """Page `page` (from 1) of the live versions matching `query` in `language`: the database
-    ranks them all, counts them and returns the page's entries in one query (content.findability.
-    ranked_entries, held to content.search.rank's order by a test); only those are drawn."""
+    ranks them all, counts them and returns the page's entries in one query (content.search.indexing.
+    ranked_entries, held to content.search.text.rank's order by a test); only those are drawn."""
     if query.is_empty:
         return SearchPage([], 1, 0)
     rows = ranked_entries(query, language, (page - 1) * SEARCH_RESULTS_PER_PAGE, SEARCH_RESULTS_PER_PAGE)
@@ -250,7 +243,7 @@ def _page_number(text):
 def search_page(request):
     """Search the live pages in the page's language: a plain GET form, no JavaScript needed, and
     plain links between pages of results."""
-    language = page_language()
+    language = languages.active()
     text = request.GET.get("q", "")
     query = search.parse_query(text, language)
     found = live_search(query, language, _page_number(request.GET.get("page", "1")))
@@ -283,8 +276,8 @@ def search_page(request):
 @cached_public_page
 def glossary_page(request):
     """Every glossary term in the page's language, in that language's alphabetical order."""
-    language = page_language()
-    english_url = f"{_path_in(SOURCE_LANGUAGE, 'content:glossary')}"
+    language = languages.active()
+    english_url = f"{_path_in(languages.SOURCE, 'content:glossary')}"
     entries = []
     for term in GlossaryTerm.objects.all():
         entry = {
@@ -312,6 +305,6 @@ def robots_txt(request):
     The admin is named at its default address only: a moved admin (DJANGO_ADMIN_PATH) is not
     advertised here, and needs a staff sign-in whatever a crawler does."""
     lines = ["User-agent: *", "Disallow: /admin/"]
-    lines += [f"Disallow: /{code}/procedures/*/preview/" for code, _name in settings.LANGUAGES]
+    lines += [f"Disallow: /{code}/procedures/*/preview/" for code in languages.CODES]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

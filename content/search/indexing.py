@@ -1,23 +1,15 @@
-"""What publishing adds so a version can be found and understood: its search entries and the
-glossary terms it uses.
+"""Search entries of a published version, and ranking them in the database.
 
-Both are computed once, when a version is published, from the version's own document, so
-search and glossary marks only ever reflect live, reviewed text, and a public request never
-re-indexes or re-reads the glossary table:
+Computed once, when a version is published, from the version's own document, so search only
+ever reflects live, reviewed text, and a public request never re-indexes:
 
-- `glossary_snapshot` stores, in the document, the glossary terms the page uses in each language
-  as they were at publish (a clinician reviewed the page with these explanations). Pages mark
-  them after sanitising, on a cache miss (content.pages), from the document alone: no query, and
-  the page cache key (the live version) already covers them. A glossary edit reaches a page
-  when the page is next published (or `render_content` is run), as the admin's help text says.
-- `search_entries` makes one SearchEntry per language: content.search's keys per field, the
+- `search_entries` makes one SearchEntry per language: content.search.text.text's keys per field, the
   plain texts a snippet is drawn from; `store_search_entries` adds a SearchKey row per distinct
   key, with the fields it occurs in.
 - `ranked_entries` answers a search from those rows: the database ranks every live entry that
-  matches, as content.search.rank would, counts them, and returns one page with its texts.
+  matches, as content.search.text.rank would, counts them, and returns one page with its texts.
 """
 
-import dataclasses
 
 from django.db.models import (
     Aggregate,
@@ -32,83 +24,13 @@ from django.db.models import (
     TextField,
     Window,
 )
-from django.urls import reverse
 from django.utils import translation
 
-from content import search
-from content.glossary import mark_terms
-from content.localized import local_text
-from content.models import (
-    SOURCE_LANGUAGE,
-    TRANSLATION_LANGUAGE,
-    GlossaryTerm,
-    Procedure,
-    SearchEntry,
-    SearchKey,
-    Section,
-)
-
-LANGUAGES = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
-
-
-def glossary_url(language):
-    with translation.override(language):
-        return reverse("content:glossary")
-
-
-def glossary_entries(terms, language):
-    """The glossary terms written in `language`, as content.glossary wants them (dicts, for JSON)."""
-    entries = []
-    for term in terms:
-        word = getattr(term, f"term_{language}", "") or ""
-        definition = getattr(term, f"definition_{language}", "") or ""
-        if not word.strip() or not definition.strip():
-            continue  # an untranslated term is not explained in that language
-        forms = [line.strip() for line in (getattr(term, f"other_forms_{language}", "") or "").splitlines()]
-        entries.append({"term": word.strip(), "definition": definition.strip(), "anchor": term.slug,
-                        "forms": [form for form in forms if form]})
-    return entries
-
-
-def _rendered_texts(document, language):
-    for section in document["sections"]:
-        yield section["body"].get(language) or ""
-    for question in document["questions"]:
-        yield question["answer"].get(language) or ""
-
-
-def glossary_snapshot(document, terms=None):
-    """Per language, the glossary entries whose terms the page's text uses."""
-    terms = list(GlossaryTerm.objects.all()) if terms is None else terms
-    snapshot = {}
-    for language in LANGUAGES:
-        entries = glossary_entries(terms, language)
-        used = set()
-        for html in _rendered_texts(document, language):
-            mark_terms(html, entries, language, "#", already_marked=used)
-            if len(used) == len(entries):
-                break
-        snapshot[language] = [entry for entry in entries if entry["anchor"] in used]
-    return snapshot
-
-
-def mark_page_terms(views, document, language):
-    """Mark the first use on the page of each glossary term the document carries, in place.
-
-    `views` are (id prefix, LocalText) pairs in reading order, their HTML already sanitised:
-    the marks are added after sanitising (content.glossary's trust note) and never cleaned
-    again. A text shown in English on the Arabic page is marked with the English terms."""
-    glossary = document.get("glossary") or {}
-    marked = {code: set() for code in glossary}
-    results = []
-    for prefix, text in views:
-        entries = glossary.get(text.language) or []
-        if entries and text.value:
-            value = mark_terms(str(text.value), entries, text.language, glossary_url(text.language),
-                               id_prefix=f"term-{language}-{prefix}", already_marked=marked[text.language])
-            text = dataclasses.replace(text, value=value)
-        results.append(text)
-    return results
+from content import languages
+from content.editing.models import Procedure, Section
+from content.publishing.localized import local_text
+from content.search import text as search
+from content.search.models import SearchEntry, SearchKey
 
 
 def _entry_texts(document, language):
@@ -130,7 +52,7 @@ def search_entries(publication):
     document = publication.document
     glossary = document.get("glossary") or {}
     rows = []
-    for language in LANGUAGES:
+    for language in languages.CODES:
         local, headings, bodies = _entry_texts(document, language)
         texts = {name: text.value for name, text in local.items()}
         names = [texts.get("title", ""), texts.get("short_name", ""), texts.get("also_known_as", "")]
@@ -180,7 +102,7 @@ def key_fields(index):
 
 class AnswersQuery(Func):
     """Whether a SearchKey row (reached through `path`) answers any of the query's terms, as
-    content.search.key_matches says: its key is the term or, for a term of MIN_PREFIX_MATCH
+    content.search.text.key_matches says: its key is the term or, for a term of MIN_PREFIX_MATCH
     letters or more, begins with it. Each term is tested on the indexed `head` first, so only
     the few rows that can answer are read.
 
@@ -216,7 +138,7 @@ def _starts_with(key, term):
 
 
 class CodePointOrder(Func):
-    """A text compared by code point, as Python compares str (content.search.rank's tie-break).
+    """A text compared by code point, as Python compares str (content.search.text.rank's tie-break).
     SQLite's default collation already does; PostgreSQL's follows the database's locale."""
 
     template = "%(expressions)s"
@@ -227,7 +149,7 @@ class CodePointOrder(Func):
 
 
 class MatchPoints(Aggregate):
-    """One of content.search.rank's figures for an entry, from its SearchKey rows that answer the
+    """One of content.search.text.rank's figures for an entry, from its SearchKey rows that answer the
     query. Per term and field, the best of its rows: `whole` where the key is the term, `prefix`
     where it only begins with it (terms of MIN_PREFIX_MATCH letters or more), 0 otherwise; summed
     over the terms, and over `fields` ({name: weight}, or rows of any field) with their weights.
@@ -278,7 +200,7 @@ FIGURES = (*ORDERING_FIGURES, *(f"{name}_points" for name in search.SEARCH_FIELD
 
 def ranking(keys, query, figures=()):
     """The entries of `keys` (answering_keys), one row per entry ("entry", its id),
-    best first as content.search.rank orders them: more terms found, then a higher score, then
+    best first as content.search.text.rank orders them: more terms found, then a higher score, then
     the folded title (then the entry, so pages of results never overlap). `figures` names which
     of rank's figures (FIGURES) to return too, doubled where rank has halves; the order needs
     the first two only."""

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
 
-from content import freshness
-from content.models import SOURCE_LANGUAGE, TRANSLATION_LANGUAGE, Clinic, localized_name
-from content.rendering import sanitize
+from content import languages
+from content.editing import freshness
+from content.editing.models import Clinic
+from content.rendering.markdown import sanitize
 
 
 def text_entry(values, name, record=None, html=None):
@@ -26,10 +26,10 @@ def text_entry(values, name, record=None, html=None):
 
     `html` replaces the texts with their rendered HTML (same keys), for Markdown fields.
     """
-    english = values.get(localized_name(name, SOURCE_LANGUAGE)) or ""
-    arabic = values.get(localized_name(name, TRANSLATION_LANGUAGE)) or ""
+    english = values.get(languages.field_name(name, languages.SOURCE)) or ""
+    arabic = values.get(languages.field_name(name, languages.TRANSLATION)) or ""
     state = freshness.field_state(english, arabic, record)
-    texts = html if html is not None else {SOURCE_LANGUAGE: english, TRANSLATION_LANGUAGE: arabic}
+    texts = html if html is not None else {languages.SOURCE: english, languages.TRANSLATION: arabic}
     return {
         **texts,
         "state": state,
@@ -39,8 +39,8 @@ def text_entry(values, name, record=None, html=None):
 
 def row_entry(row, name):
     """An entry for a field of a model instance (the clinic, a staff profile)."""
-    values = {localized_name(name, lang): getattr(row, localized_name(name, lang), None) or ""
-              for lang in (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)}
+    values = {languages.field_name(name, lang): getattr(row, languages.field_name(name, lang), None) or ""
+              for lang in (languages.SOURCE, languages.TRANSLATION)}
     return text_entry(values, name, (row.translation or {}).get(name))
 
 
@@ -66,7 +66,7 @@ class LocalText:
 
     @property
     def direction(self):
-        return language_direction(self.language)
+        return languages.direction(self.language)
 
     @property
     def lang_attrs(self):
@@ -76,29 +76,20 @@ class LocalText:
         return format_html(' lang="{}" dir="{}"', self.language, self.direction)
 
 
-def language_direction(language):
-    """"rtl" or "ltr": computed here once for every template and handout."""
-    return "rtl" if get_language_info(language)["bidi"] else "ltr"
-
-
-def page_language():
-    return (get_language() or SOURCE_LANGUAGE).split("-")[0]
-
-
 def local_text(entry, language=None, english_url="", is_html=False):
     """The entry's text for `language` (default: the active one), with its real language.
 
-    HTML entries are output of content.rendering, sanitised when published; they are cleaned
+    HTML entries are output of content.rendering.markdown, sanitised when published; they are cleaned
     again here (on a cache miss only), so HTML put into the database by any other route, a
     fixture or a hand edit, still cannot reach a page unsanitised.
     """
-    language = language or page_language()
+    language = language or languages.active()
     value = entry.get(language) or ""
     is_fallback = False
-    if not value and language != SOURCE_LANGUAGE:
-        value = entry.get(SOURCE_LANGUAGE) or ""
+    if not value and language != languages.SOURCE:
+        value = entry.get(languages.SOURCE) or ""
         is_fallback = bool(value)
-    outdated = (language != SOURCE_LANGUAGE and not is_fallback and bool(value)
+    outdated = (language != languages.SOURCE and not is_fallback and bool(value)
                 and entry.get("state") == freshness.OUTDATED)
     changed = None
     if outdated and entry.get("changed"):
@@ -107,7 +98,7 @@ def local_text(entry, language=None, english_url="", is_html=False):
         value = mark_safe(sanitize(value))
     return LocalText(
         value=value,
-        language=SOURCE_LANGUAGE if is_fallback else language,
+        language=languages.SOURCE if is_fallback else language,
         is_fallback=is_fallback,
         may_be_outdated=outdated,
         english_changed_on=changed,

@@ -6,7 +6,7 @@ case, singular or plural. Every word of a query and of a document is therefore r
 *key* by the same rules, and two words match when their keys are equal (or, for a query word of
 4+ letters, when a document key starts with it, so "chemo" finds "chemotherapy").
 
-How the portal uses it (content.findability; the database does no language work, so SQLite and
+How the portal uses it (content.search.text.indexing; the database does no language work, so SQLite and
 PostgreSQL behave the same):
 
 1. At publish time, `build_index(document, language)` is stored beside the published version:
@@ -491,7 +491,7 @@ BLOCK_END = re.compile(r"</(p|li|h[1-6]|div|tr|td|th|blockquote)>|<br\s*/?>", re
 
 
 def text_from_html(rendered):
-    """Readable plain text of rendered, sanitised HTML (content.rendering's output): citation
+    """Readable plain text of rendered, sanitised HTML (content.rendering.markdown's output): citation
     markers dropped, block ends kept as line breaks, entities decoded. What to index and quote."""
     text = CITATION_SUP.sub("", rendered or "")
     text = BLOCK_END.sub("\n", text)

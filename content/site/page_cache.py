@@ -3,7 +3,7 @@
 A public page is the same for every reader: nothing in it depends on a cookie, a session or who
 is signed in. So its bytes are kept and served to everyone after, under a key made of:
 
-- the public content's stamp (models.PublicContent), one small query per request, which every
+- the public content's stamp (content.publishing.public_content), one small query per request, which every
   change a reader could see replaces in its own transaction;
 - the release: a digest of the code, templates, translations and static files, so a deployment
   never serves a page drawn by the previous one (the Redis cache outlives the processes);
@@ -21,64 +21,27 @@ lookup, less than the liveness endpoint, which runs them all; `make bench` print
 import functools
 import hashlib
 import threading
-import uuid
 from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from content.models import PublicContent
-from portal.caching import delete_own_keys
-from portal.security import accepts_gzip, is_admin_path
+from content import languages
+from content.publishing.public_content import current_stamp
+from content.site.caching import delete_own_keys
+from content.site.requests import accepts_gzip, is_admin_path
 
 # Query strings longer than this are answered but not kept: nobody shares a link that long, and
 # an endless supply of distinct ones must not push real pages out of the cache.
 MAX_CACHED_QUERY_STRING = 300
-PAGE_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 RELEASE_FOLDERS = ("content", "portal", "templates", "locale", "static")
 RELEASE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg", ".woff2", ".ico",
                     ".png", ".json"}
-
-
-def public_content_changed():
-    """Call inside the transaction that changes anything a reader sees: every cached public page
-    is drawn again after it commits (and not before, so no reader sees half a change)."""
-    stamp = uuid.uuid4().hex
-    if not PublicContent.objects.filter(pk=1).update(stamp=stamp):
-        PublicContent.objects.update_or_create(pk=1, defaults={"stamp": stamp})
-
-
-def _changed_by_signal(sender, **kwargs):
-    public_content_changed()
-
-
-def connect_signals():
-    """Saves that any code path makes (the admin, a shell, load_demo) and that readers see at once:
-    the clinic's contact block and the glossary on every page, and deletions. Publishing and
-    withdrawing call public_content_changed() themselves, in their own transaction."""
-    from content.models import Clinic, GlossaryTerm, Procedure, Publication
-
-    for model in (Clinic, GlossaryTerm):
-        post_save.connect(_changed_by_signal, sender=model, dispatch_uid=f"public-content-{model.__name__}")
-    for model in (Clinic, GlossaryTerm, Procedure, Publication):
-        post_delete.connect(_changed_by_signal, sender=model,
-                            dispatch_uid=f"public-content-deleted-{model.__name__}")
-
-
-def current_stamp():
-    # Plain SQL: building the same query through the ORM costs more than serving the page.
-    table = connection.ops.quote_name(PublicContent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT stamp FROM {table} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else ""
 
 
 @functools.cache
@@ -102,7 +65,7 @@ def might_be_public_page(request):
     if request.method not in ("GET", "HEAD"):
         return False
     language, _slash, _rest = request.path_info[1:].partition("/")
-    return language in PAGE_LANGUAGES and not is_admin_path(request)
+    return language in languages.CODES and not is_admin_path(request)
 
 
 def page_key(request):

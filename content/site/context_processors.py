@@ -1,25 +1,23 @@
-from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language_info
 
-from content.localized import clinic_texts, current_clinic, language_direction, page_language
-from content.models import SOURCE_LANGUAGE
+from content import languages
+from content.publishing.localized import clinic_texts, current_clinic
 
 
 def portal(request):
     """The clinic for the footer, and the page being shown in each language (for the switch)."""
-    current = page_language()
+    current = languages.active()
     page_languages = []
-    for code, _name in settings.LANGUAGES:
+    for code in languages.CODES:
         page_languages.append({
             "code": code,
-            "name_local": get_language_info(code)["name_local"],
-            "dir": language_direction(code),
+            "name_local": languages.local_name(code),
+            "dir": languages.direction(code),
             "url": translate_url(request.path, code),
             "is_current": code == current,
         })
     clinic = current_clinic(request)
-    english_contact = f"{translate_url(request.path, SOURCE_LANGUAGE)}#clinic-contact"
+    english_contact = f"{translate_url(request.path, languages.SOURCE)}#clinic-contact"
     return {
         "clinic": clinic,
         "clinic_text": clinic_texts(clinic, english_url=english_contact),

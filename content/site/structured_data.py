@@ -1,6 +1,6 @@
 """JSON-LD for a procedure page: a schema.org MedicalWebPage about a MedicalProcedure.
 
-Built from the live version's document on a cache miss (content.views.procedure_page), so it
+Built from the live version's document on a cache miss (content.site.views.procedure_page), so it
 names the review date, reviewer and references of exactly the version on show.
 """
 
@@ -8,7 +8,7 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from content.localized import local_text
+from content.publishing.localized import local_text
 
 CITATION_TYPES = {"article": "ScholarlyArticle", "book": "Book", "expert_opinion": "CreativeWork"}
 # Inside <script>, "</script>" or "<!--" in a text would end the block early: escape <, > and &

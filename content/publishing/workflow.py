@@ -1,12 +1,12 @@
 """The review workflow: submit, publish, unpublish, send back, and record a translation check.
 
-Publishing turns a revision (content.revisions) into the next numbered Publication: its texts
-rendered to sanitised HTML once, with each field's translation state, the reviewer as their
-account names them, and the review dates. Public pages, handouts and PDFs read only that.
+Publishing turns a revision (content.editing.revisions) into the next numbered Publication: its
+texts rendered to sanitised HTML once (content.publishing.document), with each field's translation
+state, the reviewer as their account names them, and the review dates; then its search entries and
+its PDF handouts. Public pages, handouts and PDFs read only that.
 """
 
 import calendar
-import hashlib
 import logging
 
 from django.conf import settings
@@ -15,26 +15,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content import freshness
-from content.findability import glossary_snapshot, store_search_entries
-from content.localized import row_entry, text_entry
-from content.models import (
-    SOURCE_LANGUAGE,
-    TRANSLATION_LANGUAGE,
-    Procedure,
-    Publication,
-    Section,
-    StaffProfile,
-    WorkflowEvent,
-    localized_name,
-    person_name,
-)
-from content.page_cache import public_content_changed
-from content.rendering import authoring_problems, missing_citations, render_markdown
-from content.revisions import latest_revision
+from content.editing.models import Clinic, Procedure, StaffProfile, WorkflowEvent, person_name
+from content.editing.revisions import latest_revision
+from content.handouts import pdf as handout_pdfs
+from content.publishing.document import arabic_digest, build_document, publish_problems, translators
+from content.publishing.localized import row_entry
+from content.publishing.models import Publication
+from content.publishing.public_content import public_content_changed
+from content.search.indexing import store_search_entries
 
-LANGUAGES = (SOURCE_LANGUAGE, TRANSLATION_LANGUAGE)
-DOCUMENT_FORMAT = 1
 logger = logging.getLogger(__name__)
 
 
@@ -48,106 +37,11 @@ def add_months(day, months):
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def question_anchor_prefix(question_en):
-    # Known before the first save and unique among a page's questions, unlike the order.
-    return "faq" + hashlib.sha256((question_en or "").encode()).hexdigest()[:8]
-
-
-def _markdown_entry(row, name, anchor_prefix):
-    html = {
-        language: render_markdown(row.get(localized_name(name, language)) or "", language,
-                                  anchor_prefix)
-        for language in LANGUAGES
-    }
-    return text_entry(row, name, row.get("translation", {}).get(name), html=html)
-
-
-def _plain_entry(row, name):
-    return text_entry(row, name, row.get("translation", {}).get(name))
-
-
-def _translators(content):
-    """Who wrote the Arabic as it stands, latest first, and when they last did."""
-    latest = {}
-    rows = [content["procedure"], *content["sections"], *content["questions"]]
-    for row in rows:
-        for record in row.get("translation", {}).values():
-            if record.get("by") and record.get("at"):
-                latest[record["by"]] = max(latest.get(record["by"], ""), record["at"])
-    return [{"name": name, "at": at} for name, at in sorted(latest.items(), key=lambda i: i[1],
-                                                            reverse=True)]
-
-
-def arabic_digest(content):
-    rows = [content["procedure"], *content["sections"], *content["questions"]]
-    arabic = "\x1f".join(
-        freshness.normalise(value) for row in rows for key, value in sorted(row.items())
-        if key.endswith(f"_{TRANSLATION_LANGUAGE}")
-    )
-    return hashlib.sha256(arabic.encode()).hexdigest()
-
-
-def build_document(content, glossary_terms=None):
-    """The page of a snapshot: every text as an entry (content.localized), Markdown rendered,
-    and the glossary terms it uses as the glossary stands now (content.findability)."""
-    procedure = content["procedure"]
-    document = {
-        "format": DOCUMENT_FORMAT,
-        "slug": procedure["slug"],
-        "texts": {name: _plain_entry(procedure, name) for name in Procedure.translated_text_fields},
-        "sections": [
-            {"kind": section["kind"], "heading": _plain_entry(section, "heading"),
-             "body": _markdown_entry(section, "body", section["kind"])}
-            for section in content["sections"]
-        ],
-        "questions": [
-            {"question": _plain_entry(question, "question"),
-             "answer": _markdown_entry(question, "answer",
-                                       question_anchor_prefix(question.get("question_en")))}
-            for question in content["questions"]
-        ],
-        "citations": content["citations"],
-        "translators": _translators(content),
-    }
-    document["glossary"] = glossary_snapshot(document, glossary_terms)
-    return document
-
-
-def publish_problems(content):
-    """What stops a snapshot from being published, each naming the part and the problem."""
-    problems = []
-    procedure = content["procedure"]
-    for name in ("title", "summary"):
-        if not freshness.normalise(procedure.get(localized_name(name, SOURCE_LANGUAGE))):
-            label = Procedure._meta.get_field(name).verbose_name
-            problems.append(_("The English %(field)s is empty.") % {"field": label})
-    if not content["sections"]:
-        problems.append(_("The page has no sections."))
-    numbers = {citation["number"] for citation in content["citations"]}
-    parts = [(Section.Kind(s["kind"]).label, s, "body") for s in content["sections"]]
-    parts += [(_("Question %(number)d") % {"number": i}, q, "answer")
-              for i, q in enumerate(content["questions"], 1)]
-    for label, row, field in parts:
-        if not freshness.normalise(row.get(localized_name(field, SOURCE_LANGUAGE))):
-            problems.append(_("%(part)s: the English text is empty.") % {"part": label})
-        for language in LANGUAGES:
-            text = row.get(localized_name(field, language)) or ""
-            for number in missing_citations(text, numbers):
-                problems.append(
-                    _("%(part)s (%(language)s) cites [^%(number)d], but there is no "
-                      "reference %(number)d.") % {"part": label, "language": language,
-                                                  "number": number})
-            # What the admin and the file loader refuse cannot be published by another route.
-            problems += [f"{label} ({language}): {problem}"
-                         for problem in authoring_problems(text, language)]
-    return problems
-
-
 def reviewer_of(user):
     """The reviewer as patients see them: the account's full name and clinical role."""
     profile = StaffProfile.objects.filter(user=user).first()
     name = user.get_full_name().strip()
-    if not name or profile is None or not profile.role_en:
+    if not name or profile is None or not profile.english("role"):
         raise WorkflowRefused(_(
             "Patients are told who reviewed each page, but your account has no full name or "
             "clinical role yet. Ask an administrator to add them (Users, your account, \"what "
@@ -193,9 +87,19 @@ def submit_for_review(procedure, user):
     _event(procedure, WorkflowEvent.Action.SUBMITTED, user, revision_number=revision.number)
 
 
+def publish_and_draw_handouts(procedure, user, seen_revision, site_root):
+    """Publish (see `publish`), then, once that has committed, draw the new version's PDF
+    handouts with QR codes to `site_root`, so no patient waits for one.
+
+    Returns (the Publication, [(handout, seconds)] for each PDF drawn)."""
+    publication = publish(procedure, user, seen_revision)
+    drawn = handout_pdfs.draw_missing_pdfs(publication, site_root, Clinic.current())
+    return publication, drawn
+
+
 def publish(procedure, user, seen_revision, today=None):
     """Publish the latest revision, which the reviewer saw as `seen_revision`, as the next
-    version. Returns the Publication; PDFs are drawn by the caller once this has committed."""
+    version, and return the Publication. Draws no PDF: `publish_and_draw_handouts` does both."""
     reviewer = reviewer_of(user)
     with transaction.atomic():
         procedure = _locked(procedure)
@@ -277,8 +181,8 @@ def send_back(procedure, user, comment):
 def record_translation_check(procedure, user):
     procedure = _locked(procedure)
     revision = _latest_or_refuse(procedure, None)
-    translators = {entry["name"] for entry in _translators(revision.content)}
-    if person_name(user) in translators and not user.is_superuser:
+    arabic_writers = {entry["name"] for entry in translators(revision.content)}
+    if person_name(user) in arabic_writers and not user.is_superuser:
         raise WorkflowRefused(_(
             "You wrote part of this Arabic text; another translator or a reviewer must check it."))
     check = {"by": person_name(user), "at": timezone.now().isoformat(),

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from content.models import Procedure
+from content.editing.models import Procedure
 
 
 class PortalSitemap(Sitemap):

@@ -1,6 +1,6 @@
 """Medical words explained where they are used: the first use of each glossary term in a text.
 
-`mark_terms` takes rendered, sanitised HTML (content.rendering.render_markdown's output) and
+`mark_terms` takes rendered, sanitised HTML (content.rendering.markdown.render_markdown's output) and
 wraps the first use of each term like this, with no JavaScript:
 
     <dfn class="glossary-term"><a href="/en/glossary/#hepatic-artery"
@@ -16,14 +16,14 @@ wraps the first use of each term like this, with no JavaScript:
   inline rather than over the text, so nothing is covered and nothing needs dismissing
   (WCAG 1.4.13). In print it is shown.
 
-Matching uses content.search's keys, so Arabic terms are found with or without tashkeel, with
+Matching uses content.search.text.text's keys, so Arabic terms are found with or without tashkeel, with
 any form of alef, ta marbuta or ha, alef maqsura or ya, and behind the prefixes wa-, fa-, bi-,
 li-, ka- and al-; English ignores case and plural endings.
 Nothing is marked inside h1-h6, links, citation markers (sup), code, abbr, an existing dfn, or a
 callout's title.
 
 Trust: the tags and attributes added here (dfn, span, aria-describedby, the classes) are NOT
-in content.rendering.sanitize's allow-list. They are added *after* sanitising, by this trusted
+in content.rendering.markdown.sanitize's allow-list. They are added *after* sanitising, by this trusted
 code, from escaped text only; run mark_terms on sanitised HTML and never sanitise its output
 again (that would strip the markup, leaving the definitions as bare text).
 """
@@ -35,8 +35,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from content.rendering import TAG_OR_TEXT
-from content.search import fold, tokens
+from content.rendering.markdown import TAG_OR_TEXT
+from content.search.text import fold, tokens
 
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 # Where a definition would be wrong or would break the markup.

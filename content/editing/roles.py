@@ -5,7 +5,7 @@ functions what a user may do, and the forms refuse, on the server, any post that
 outside them, whatever the page showed.
 """
 
-from content.models import TRANSLATION_LANGUAGE, localized_name
+from content import languages
 
 EDITOR, TRANSLATOR, CLINICAL_REVIEWER = "Editor", "Translator", "Clinical reviewer"
 
@@ -30,7 +30,7 @@ def can_check_translation(user):
 
 
 def arabic_field_names(model):
-    names = {localized_name(name, TRANSLATION_LANGUAGE) for name in model.translated_text_fields}
+    names = {languages.field_name(name, languages.TRANSLATION) for name in model.translated_text_fields}
     return names | ARABIC_FORM_FIELDS
 
 

@@ -12,7 +12,6 @@ and a failing lookup just leaves the phone out.
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -20,27 +19,28 @@ from django.urls import Resolver404, reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.html import escape
-from django.utils.translation import get_language_from_path, get_language_info
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
+
+from content import languages
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LANGUAGE = "en"
 TEMPLATE = "errors/error.html"
 
 
 def _language_of(request):
     """The language of the address (/ar/... -> ar); English where the address has none."""
     path = getattr(request, "path_info", "") or ""
-    return get_language_from_path(path) or DEFAULT_LANGUAGE
+    return get_language_from_path(path) or languages.SOURCE
 
 
 def _clinic():
     """The clinic and its texts in the active language, or (None, {}) if they cannot be read."""
     try:
         # Imported here so that an error page can be drawn even if the models fail to import.
-        from content.localized import clinic_texts
-        from content.models import Clinic
+        from content.editing.models import Clinic
+        from content.publishing.localized import clinic_texts
 
         clinic = Clinic.current()
         return clinic, clinic_texts(clinic)
@@ -52,20 +52,19 @@ def _clinic():
 def _other_languages(language):
     """Links to the list of guides in the other languages: the way out of a wrong address."""
     links = []
-    for code, _name in settings.LANGUAGES:
+    for code in languages.CODES:
         if code == language:
             continue
-        info = get_language_info(code)
         with translation.override(code):
             url = reverse("content:procedure_list")
-        links.append({"code": code, "name_local": info["name_local"],
-                      "dir": "rtl" if info["bidi"] else "ltr", "url": url})
+        links.append({"code": code, "name_local": languages.local_name(code),
+                      "dir": languages.direction(code), "url": url})
     return links
 
 
 def _minimal_page(language, status, heading):
     """The last resort if the designed page itself cannot be drawn: plain, still translated."""
-    direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
+    direction = languages.direction(language)
     heading, back = escape(heading), escape(_("See all procedures and treatments"))
     return (f'<!DOCTYPE html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -146,7 +145,7 @@ def permission_denied(request, exception=None):
 def csrf_failure(request, reason=""):
     """A form refused by the CSRF check, most often because its page was open too long.
 
-    For settings.CSRF_FAILURE_VIEW = "content.errors.csrf_failure"; `reason` is Django's
+    For settings.CSRF_FAILURE_VIEW = "content.site.errors.csrf_failure"; `reason` is Django's
     technical one and is logged, not shown.
     """
     logger.warning("CSRF check failed: %s", reason)

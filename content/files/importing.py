@@ -10,39 +10,30 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
-from content.localized import text_entry
-from content.models import (
-    SOURCE_LANGUAGE,
-    Citation,
-    Clinic,
-    GlossaryTerm,
-    Procedure,
-    Question,
-    Section,
-)
-from content.publishing import WorkflowRefused, publish_revision
-from content.rendering import authoring_problems, bidi_controls, missing_citations, raw_html_tags
-from content.revisions import latest_revision, record_revision, save_clinic
+from content import languages
+from content.editing.models import Citation, Clinic, GlossaryTerm, Procedure, Question, Section
+from content.editing.revisions import latest_revision, record_revision, save_clinic
+from content.publishing.localized import text_entry
+from content.publishing.workflow import WorkflowRefused, publish_revision
+from content.rendering.markdown import authoring_problems, bidi_controls, missing_citations, raw_html_tags
 
-LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 SECTION_FILE = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<language>[a-z]{2})\.md$")
 QUESTION_FILE = re.compile(r"^(?P<position>\d{2})-[a-z0-9-]+\.(?P<language>[a-z]{2})\.md$")
 PROCEDURE_KEYS = {"slug", "status", "last_reviewed", "next_review_due", "reviewer_name",
-                  "translated_by", "en", "ar", "citations"}
+                  "translated_by", *languages.CODES, "citations"}
 PROCEDURE_TEXT_KEYS = {"title", "short_name", "also_known_as", "summary"}
 # The reviewer's role is said in each language too, but belongs to the published version.
 PUBLICATION_TEXT_KEYS = {"reviewer_role"}
 CITATION_KEYS = {"number", "kind", "authors", "title", "source", "year", "date", "doi", "url",
                  "accessed"}
-CLINIC_KEYS = {"phone", "en", "ar"}
+CLINIC_KEYS = {"phone", *languages.CODES}
 CLINIC_TEXT_KEYS = {"name", "address", "emergency_instructions"}
 GLOSSARY_KEYS = {"terms"}
-GLOSSARY_TERM_KEYS = {"slug", "en", "ar"}
+GLOSSARY_TERM_KEYS = {"slug", *languages.CODES}
 GLOSSARY_TEXT_KEYS = {"term", "other_forms", "definition"}
 
 
@@ -94,14 +85,14 @@ def _check_type(path, value, kind, name):
 
 
 def _read_markdown(path):
-    language = "ar" if path.name.endswith(".ar.md") else "en"
+    language = path.name.removesuffix(".md").rpartition(".")[2]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ContentFileError(path, "not UTF-8 text") from None
     # The first line `# Heading` is the title or question, not part of the Markdown body.
     heading, body = _split_heading(text)
-    with translation.override(SOURCE_LANGUAGE):  # the loader speaks English, like its other messages
+    with translation.override(languages.SOURCE):  # the loader speaks English, like its other messages
         problems = authoring_problems(heading, language) + authoring_problems(body, language)
     if problems:
         # The line of the first raw HTML or direction control, where there is one, to start at.
@@ -148,18 +139,17 @@ def read_procedure_folder(folder):
     if (publication["last_reviewed"] and publication["next_review_due"]
             and publication["next_review_due"] < publication["last_reviewed"]):
         raise ContentFileError(toml_path, "next_review_due is before last_reviewed")
-    for language in LANGUAGES:
+    for language in languages.CODES:
         texts = data.get(language, {})
         _check_keys(toml_path, texts, PROCEDURE_TEXT_KEYS | PUBLICATION_TEXT_KEYS, f"[{language}]")
         for name in PROCEDURE_TEXT_KEYS:
             value = _check_type(toml_path, texts.get(name, ""), str, f"[{language}] {name}")
-            fields[f"{name}_{language}"] = value.strip()
+            fields[languages.field_name(name, language)] = value.strip()
         role = _check_type(toml_path, texts.get("reviewer_role", ""), str, f"[{language}] reviewer_role")
-        publication[f"reviewer_role_{language}"] = role.strip()
-    for required in ("title_en", "summary_en"):
-        if not fields[required]:
-            name = required.removesuffix("_en")
-            raise ContentFileError(toml_path, f"[en] {name} is required")
+        publication[languages.field_name("reviewer_role", language)] = role.strip()
+    for name in ("title", "summary"):
+        if not fields[languages.field_name(name, languages.SOURCE)]:
+            raise ContentFileError(toml_path, f"[{languages.SOURCE}] {name} is required")
     procedure = ProcedureFiles(folder=folder, fields=fields, publication=publication)
 
     numbers = set()
@@ -189,7 +179,7 @@ def read_procedure_folder(folder):
 
     for path in sorted((folder / "sections").glob("*.md")):
         match = SECTION_FILE.match(path.name)
-        if not match or match["language"] not in LANGUAGES:
+        if not match or match["language"] not in languages.CODES:
             raise ContentFileError(path, "name must be <kind>.<en|ar>.md")
         if match["kind"] not in Section.Kind.values:
             raise ContentFileError(
@@ -202,7 +192,7 @@ def read_procedure_folder(folder):
         texts = procedure.sections.setdefault(match["kind"], {})
         texts[f"heading_{language}"], texts[f"body_{language}"] = heading, body
 
-    for language in LANGUAGES:
+    for language in languages.CODES:
         # "Questions to ask your care team": a section of its own kind, with no heading in the file.
         path = folder / f"questions_to_ask.{language}.md"
         if path.is_file():
@@ -213,7 +203,7 @@ def read_procedure_folder(folder):
 
     for path in sorted((folder / "questions").glob("*.md")):
         match = QUESTION_FILE.match(path.name)
-        if not match or match["language"] not in LANGUAGES:
+        if not match or match["language"] not in languages.CODES:
             raise ContentFileError(path, "name must be NN-short-name.<en|ar>.md")
         question, answer = _split_heading(_read_markdown(path))
         if not question:
@@ -224,14 +214,14 @@ def read_procedure_folder(folder):
         texts[f"question_{language}"], texts[f"answer_{language}"] = question, answer
 
     for kind, texts in procedure.sections.items():
-        if not texts.get("body_en"):
+        if not texts.get(languages.source_field("body")):
             if kind == Section.Kind.QUESTIONS_TO_ASK:
                 raise ContentFileError(folder / f"{kind}.ar.md",
                                        f"has no English source file ({kind}.en.md)")
             raise ContentFileError(folder / "sections" / f"{kind}.ar.md",
                                    "has no English source file (sections/" f"{kind}.en.md)")
     for position, texts in procedure.questions.items():
-        if not texts.get("question_en"):
+        if not texts.get(languages.source_field("question")):
             raise ContentFileError(folder / "questions",
                                    f"question {position:02d} has no English source file")
     return procedure
@@ -279,7 +269,7 @@ def _validate(row, path, what):
 def load_procedure(files, update=False):
     # Validation messages and modeltranslation's plain field names follow the active language;
     # files are English-first whatever language the caller had active.
-    with translation.override(SOURCE_LANGUAGE):
+    with translation.override(languages.SOURCE):
         return _load_procedure(files, update)
 
 
@@ -333,7 +323,8 @@ def _publish_as_the_files_say(procedure, files):
         reviewer = {
             "name": wanted["reviewer_name"],
             # The files' English and Arabic roles were written together.
-            "role": text_entry(wanted, "reviewer_role", {"source": wanted["reviewer_role_en"]}),
+            "role": text_entry(wanted, "reviewer_role",
+                               {"source": wanted[languages.source_field("reviewer_role")]}),
         }
         try:
             publish_revision(procedure, latest, reviewer, last_reviewed=wanted["last_reviewed"],
@@ -347,8 +338,8 @@ def _publish_as_the_files_say(procedure, files):
 def _with_all_languages(parts, names):
     """A missing translation file clears that language's text rather than leaving an old one."""
     return {
-        key: {f"{name}_{language}": texts.get(f"{name}_{language}", "")
-              for name in names for language in LANGUAGES}
+        key: {languages.field_name(name, language): texts.get(languages.field_name(name, language), "")
+              for name in names for language in languages.CODES}
         for key, texts in parts.items()
     }
 
@@ -358,20 +349,20 @@ def read_clinic_file(path):
     data = _read_toml(path)
     _check_keys(path, data, CLINIC_KEYS)
     fields = {"phone": _check_type(path, data.get("phone", ""), str, "phone")}
-    for language in LANGUAGES:
+    for language in languages.CODES:
         texts = data.get(language, {})
         _check_keys(path, texts, CLINIC_TEXT_KEYS, f"[{language}]")
         for name in CLINIC_TEXT_KEYS:
-            fields[f"{name}_{language}"] = _check_type(
+            fields[languages.field_name(name, language)] = _check_type(
                 path, texts.get(name, ""), str, f"[{language}] {name}"
             ).strip()
-    if not fields["name_en"]:
+    if not fields[languages.source_field("name")]:
         raise ContentFileError(path, "[en] name is required")
     return fields
 
 
 def load_clinic(fields, update=False):
-    with translation.override(SOURCE_LANGUAGE):
+    with translation.override(languages.SOURCE):
         return _load_clinic(fields, update)
 
 
@@ -403,24 +394,24 @@ def read_glossary_file(path):
             raise ContentFileError(path, f"{where}: a unique slug of lower-case ASCII letters, "
                                          "digits and hyphens is required")
         fields = {}
-        for language in LANGUAGES:
+        for language in languages.CODES:
             texts = entry.get(language, {})
             _check_keys(path, texts, GLOSSARY_TEXT_KEYS, f"{where} [{language}]")
             for name in ("term", "definition"):
-                fields[f"{name}_{language}"] = _check_type(
+                fields[languages.field_name(name, language)] = _check_type(
                     path, texts.get(name, ""), str, f"{where} [{language}] {name}").strip()
             forms = texts.get("other_forms", [])
             if not isinstance(forms, list) or not all(isinstance(form, str) for form in forms):
                 raise ContentFileError(path, f"{where} [{language}] other_forms must be a list of text")
             fields[f"other_forms_{language}"] = "\n".join(form.strip() for form in forms if form.strip())
-        if not fields["term_en"] or not fields["definition_en"]:
+        if not fields[languages.source_field("term")] or not fields[languages.source_field("definition")]:
             raise ContentFileError(path, f"{where} ({slug}): [en] term and definition are required")
         terms[slug] = fields
     return terms
 
 
 def load_glossary(terms, update=False):
-    with translation.override(SOURCE_LANGUAGE):
+    with translation.override(languages.SOURCE):
         return _load_glossary(terms, update)
 
 

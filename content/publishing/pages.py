@@ -1,7 +1,7 @@
 """What a procedure page shows, in one language, from a published document (or a preview of one).
 
 Pages and handouts both start from here, so a patient reads the same text on screen and on paper.
-A document (content.publishing.build_document) holds every text in both languages, so the same
+A document (content.publishing.document.build_document) holds every text in both languages, so the same
 document gives the page in either language and a bilingual handout its two editions.
 """
 
@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from content.findability import mark_page_terms
-from content.localized import LocalText, local_text
-from content.models import SOURCE_LANGUAGE, Citation, Section
+from content import languages
+from content.editing.models import Citation, Section
+from content.publishing.glossary import mark_page_terms
+from content.publishing.localized import LocalText, local_text
 
 FIRST_CITATION_MARK = re.compile(r'id="(cite-ref-[a-z_0-9]+?-(\d+)-1)"')
 
@@ -84,7 +85,7 @@ def _citation(values):
 
 def _section_view(section, info, language):
     anchor = Section.anchor_for(section["kind"])
-    english_url = info.url(SOURCE_LANGUAGE, anchor)
+    english_url = info.url(languages.SOURCE, anchor)
     heading = local_text(section["heading"], language, english_url)
     title = heading
     if not heading or heading.is_fallback:
@@ -98,16 +99,16 @@ def _section_view(section, info, language):
 def page_context(document, info, language=None):
     """Everything a procedure page or handout shows in `language` (default: the active one)."""
     language = language or translation.get_language()
-    top_url = info.url(SOURCE_LANGUAGE)
+    top_url = info.url(languages.SOURCE)
     sections = [_section_view(section, info, language) for section in document["sections"]]
     questions = [
         QuestionView(
-            title=local_text(q["question"], language, info.url(SOURCE_LANGUAGE, "questions")),
-            text=local_text(q["answer"], language, info.url(SOURCE_LANGUAGE, "questions"),
+            title=local_text(q["question"], language, info.url(languages.SOURCE, "questions")),
+            text=local_text(q["answer"], language, info.url(languages.SOURCE, "questions"),
                             is_html=True))
         for q in document["questions"]
     ]
-    # Glossary marks, from the terms the document carries (content.findability), on sanitised HTML.
+    # Glossary marks, from the terms the document carries (content.search.text.indexing), on sanitised HTML.
     marked = iter(mark_page_terms(
         [(s.anchor, s.text) for s in sections]
         + [(f"q{number}", q.text) for number, q in enumerate(questions, 1)], document, language))
@@ -130,7 +131,7 @@ def page_context(document, info, language=None):
         **texts,
         "reviewer_name": reviewer["name"] if reviewer else "",
         "reviewer_role": reviewer_role,
-        "translators": _translation_credits(document) if language != SOURCE_LANGUAGE else None,
+        "translators": _translation_credits(document) if language != languages.SOURCE else None,
         "sections": sections,
         "questions": questions,
         "citations": [CitationView(_citation(c), first_marks.get(c["number"], ""))

@@ -1,0 +1,117 @@
+"""The published document: a revision's texts rendered once, with each field's translation state.
+
+A document is what a Publication stores and all that public pages, handouts, PDFs and search read:
+every text as an entry (content.publishing.localized) in every language, Markdown rendered to
+sanitised HTML, the citations, who translated it, and the glossary terms it uses.
+"""
+
+import hashlib
+
+from django.utils.translation import gettext as _
+
+from content import languages
+from content.editing import freshness
+from content.editing.models import Procedure, Question, Section
+from content.publishing.glossary import glossary_snapshot
+from content.publishing.localized import text_entry
+from content.rendering.markdown import authoring_problems, missing_citations, render_markdown
+
+DOCUMENT_FORMAT = 1
+
+
+def question_anchor_prefix(question):
+    # Known before the first save and unique among a page's questions, unlike the order.
+    return "faq" + hashlib.sha256((question or "").encode()).hexdigest()[:8]
+
+
+def _markdown_entry(row, name, anchor_prefix):
+    html = {
+        language: render_markdown(row.get(languages.field_name(name, language)) or "", language,
+                                  anchor_prefix)
+        for language in languages.CODES
+    }
+    return text_entry(row, name, row.get("translation", {}).get(name), html=html)
+
+
+def _plain_entry(row, name):
+    return text_entry(row, name, row.get("translation", {}).get(name))
+
+
+def translators(content):
+    """Who wrote the Arabic as it stands, latest first, and when they last did."""
+    latest = {}
+    rows = [content["procedure"], *content["sections"], *content["questions"]]
+    for row in rows:
+        for record in row.get("translation", {}).values():
+            if record.get("by") and record.get("at"):
+                latest[record["by"]] = max(latest.get(record["by"], ""), record["at"])
+    return [{"name": name, "at": at} for name, at in sorted(latest.items(), key=lambda i: i[1],
+                                                            reverse=True)]
+
+
+def arabic_digest(content):
+    """A digest of every translated text of a snapshot: what a recorded translation check saw."""
+    parts = [(Procedure, [content["procedure"]]), (Section, content["sections"]),
+             (Question, content["questions"])]
+    texts = []
+    for model, rows in parts:
+        names = {languages.field_name(name, languages.TRANSLATION) for name in model.translated_text_fields}
+        texts += [freshness.normalise(value) for row in rows for key, value in sorted(row.items())
+                  if key in names]
+    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
+
+
+def build_document(content, glossary_terms=None):
+    """The page of a snapshot: every text as an entry (content.publishing.localized), Markdown rendered,
+    and the glossary terms it uses as the glossary stands now (content.search.text.indexing)."""
+    procedure = content["procedure"]
+    document = {
+        "format": DOCUMENT_FORMAT,
+        "slug": procedure["slug"],
+        "texts": {name: _plain_entry(procedure, name) for name in Procedure.translated_text_fields},
+        "sections": [
+            {"kind": section["kind"], "heading": _plain_entry(section, "heading"),
+             "body": _markdown_entry(section, "body", section["kind"])}
+            for section in content["sections"]
+        ],
+        "questions": [
+            {"question": _plain_entry(question, "question"),
+             "answer": _markdown_entry(question, "answer",
+                                       question_anchor_prefix(question.get(languages.source_field("question"))))}
+            for question in content["questions"]
+        ],
+        "citations": content["citations"],
+        "translators": translators(content),
+    }
+    document["glossary"] = glossary_snapshot(document, glossary_terms)
+    return document
+
+
+def publish_problems(content):
+    """What stops a snapshot from being published, each naming the part and the problem."""
+    problems = []
+    procedure = content["procedure"]
+    for name in ("title", "summary"):
+        if not freshness.normalise(procedure.get(languages.field_name(name, languages.SOURCE))):
+            label = Procedure._meta.get_field(name).verbose_name
+            problems.append(_("The English %(field)s is empty.") % {"field": label})
+    if not content["sections"]:
+        problems.append(_("The page has no sections."))
+    numbers = {citation["number"] for citation in content["citations"]}
+    parts = [(Section.Kind(s["kind"]).label, s, "body") for s in content["sections"]]
+    parts += [(_("Question %(number)d") % {"number": i}, q, "answer")
+              for i, q in enumerate(content["questions"], 1)]
+    for label, row, field in parts:
+        if not freshness.normalise(row.get(languages.field_name(field, languages.SOURCE))):
+            problems.append(_("%(part)s: the English text is empty.") % {"part": label})
+        for language in languages.CODES:
+            text = row.get(languages.field_name(field, language)) or ""
+            for number in missing_citations(text, numbers):
+                problems.append(
+                    _("%(part)s (%(language)s) cites [^%(number)d], but there is no "
+                      "reference %(number)d.") % {"part": label, "language": language,
+                                                  "number": number})
+            # What the admin and the file loader refuse cannot be published by another route.
+            problems += [f"{label} ({language}): {problem}"
+                         for problem in authoring_problems(text, language)]
+    return problems

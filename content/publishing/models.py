@@ -1,0 +1,63 @@
+"""What patients read: published versions, and the stamp that says public content changed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from content.editing.models import Procedure, Revision, UnicodeJSONEncoder
+
+
+class Publication(models.Model):
+    """A published version: the rendered page of one revision, approved by a clinical reviewer."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField(_("version"))
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="publications")
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_reviewed = models.DateField(_("last reviewed"))
+    next_review_due = models.DateField(_("next review due"))
+    # What the page shows, rendered when published: texts, HTML, freshness, reviewer, citations.
+    document = models.JSONField(encoder=UnicodeJSONEncoder)
+    # Titles and summaries alone, so the list of procedures never loads whole documents.
+    listing = models.JSONField(default=dict, encoder=UnicodeJSONEncoder)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="version_numbers_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} v{self.number}"
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due < timezone.localdate()
+
+
+class PublicContent(models.Model):
+    """One row: a stamp replaced, in the same transaction, by every change a reader could see (a
+    version published or withdrawn, the clinic's contact block, the glossary).
+
+    Public pages are cached under this stamp (content.site.page_cache), so a change reaches every app
+    server at once, whatever cache each one has, and a page drawn from the old content can only
+    be stored under the old stamp, which nobody asks for again. Random rather than counted: a
+    database restored from a backup brings back its own stamp, under which only pages of exactly
+    that content were ever stored, where a counter would go back to numbers that later content
+    was cached under.
+    """
+
+    stamp = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("public content stamp")
+
+    def __str__(self):
+        return self.stamp
