@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # (pyproject.toml's pytest env), as production does.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup install install-test messages lint bench audit clean reset-staff-password
+.PHONY: run test setup install install-test lock messages lint bench audit clean reset-staff-password
 
 # pip, not python, marks a usable venv: without Debian's python3-venv, `python3 -m venv` fails
 # half-way, leaving a python but no pip behind.
@@ -48,6 +48,22 @@ run: setup
 
 lint: install-test
 	$(BIN)/ruff check .
+
+# Regenerate the locks from pyproject.toml with uv (pinned; installed into the venv): one resolution
+# for Linux, macOS and Windows on Python 3.11 and later, packages that apply only to some of them
+# under markers, the hashes of every wheel; app.txt is the product's part of test.txt, at the same
+# versions. A version already locked stays until pyproject.toml asks for another, or
+# LOCK_ARGS="--upgrade-package fonttools" (or "--upgrade", everything) moves it.
+APP_LOCK := requirements/app.txt
+TEST_LOCK := requirements/test.txt
+UV_VERSION := 0.13.8
+UV_COMPILE = $(BIN)/uv pip compile --quiet pyproject.toml --universal --python-version 3.11 \
+  --generate-hashes --only-binary :all: --emit-build-options --custom-compile-command "make lock"
+lock: | $(BIN)/pip
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	mkdir -p requirements
+	$(UV_COMPILE) --extra test --output-file $(TEST_LOCK) $(LOCK_ARGS)
+	$(UV_COMPILE) --constraint $(TEST_LOCK) --output-file $(APP_LOCK)
 
 test: install-test messages lint
 	mkdir -p var
