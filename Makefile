@@ -19,13 +19,24 @@ $(BIN)/pip:
 	  echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)"; \
 	  exit 1; }
 
-# A stamp per dependency set: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/pip
-	$(BIN)/pip install --quiet --editable .
+# The locks, generated from pyproject.toml by `make lock`: every package a deployment
+# (requirements/app.txt) or the suite (requirements/test.txt) installs, at one version, with the
+# hashes of its wheels. A stamp per lock: reinstall only when the lock changes. --require-hashes
+# installs nothing the lock does not name with its hash, and the lock's `--only-binary :all:`
+# builds nothing. The project itself is not installed as a package: manage.py, pytest and gunicorn
+# import portal and content from this directory. A venv made before the lock has it installed,
+# requiring the pins of that day, so it is taken out first (a no-op in a new venv).
+APP_LOCK := requirements/app.txt
+TEST_LOCK := requirements/test.txt
+
+$(VENV)/.installed: $(APP_LOCK) | $(BIN)/pip
+	$(BIN)/pip uninstall --quiet --yes patient-education-portal 2>/dev/null
+	$(BIN)/pip install --quiet --require-hashes --requirement $(APP_LOCK)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/pip
-	$(BIN)/pip install --quiet --editable ".[test]"
+$(VENV)/.installed-test: $(TEST_LOCK) | $(BIN)/pip
+	$(BIN)/pip uninstall --quiet --yes patient-education-portal 2>/dev/null
+	$(BIN)/pip install --quiet --require-hashes --requirement $(TEST_LOCK)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -54,8 +65,6 @@ lint: install-test
 # under markers, the hashes of every wheel; app.txt is the product's part of test.txt, at the same
 # versions. A version already locked stays until pyproject.toml asks for another, or
 # LOCK_ARGS="--upgrade-package fonttools" (or "--upgrade", everything) moves it.
-APP_LOCK := requirements/app.txt
-TEST_LOCK := requirements/test.txt
 UV_VERSION := 0.13.8
 UV_COMPILE = $(BIN)/uv pip compile --quiet pyproject.toml --universal --python-version 3.11 \
   --generate-hashes --only-binary :all: --emit-build-options --custom-compile-command "make lock"
