@@ -59,6 +59,7 @@ run: setup
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/python requirements/check_lock.py
 
 # Regenerate the locks from pyproject.toml with uv (pinned; installed into the venv): one resolution
 # for Linux, macOS and Windows on Python 3.11 and later, packages that apply only to some of them
