@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # (pyproject.toml's pytest env), as production does.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup install install-test messages lint bench audit clean reset-staff-password
+.PHONY: run test setup install install-test lock messages lint bench audit clean reset-staff-password
 
 # pip, not python, marks a usable venv: without Debian's python3-venv, `python3 -m venv` fails
 # half-way, leaving a python but no pip behind.
@@ -19,13 +19,24 @@ $(BIN)/pip:
 	  echo "Could not create a virtual environment: install python3-venv (apt-get install python3-venv)"; \
 	  exit 1; }
 
-# A stamp per dependency set: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/pip
-	$(BIN)/pip install --quiet --editable .
+# The locks, generated from pyproject.toml by `make lock`: every package a deployment
+# (requirements/app.txt) or the suite (requirements/test.txt) installs, at one version, with the
+# hashes of its wheels. A stamp per lock: reinstall only when the lock changes. --require-hashes
+# installs nothing the lock does not name with its hash, and the lock's `--only-binary :all:`
+# builds nothing. The project itself is not installed as a package: manage.py, pytest and gunicorn
+# import portal and content from this directory. A venv made before the lock has it installed,
+# requiring the pins of that day, so it is taken out first (a no-op in a new venv).
+APP_LOCK := requirements/app.txt
+TEST_LOCK := requirements/test.txt
+
+$(VENV)/.installed: $(APP_LOCK) | $(BIN)/pip
+	$(BIN)/pip uninstall --quiet --yes patient-education-portal 2>/dev/null
+	$(BIN)/pip install --quiet --require-hashes --requirement $(APP_LOCK)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/pip
-	$(BIN)/pip install --quiet --editable ".[test]"
+$(VENV)/.installed-test: $(TEST_LOCK) | $(BIN)/pip
+	$(BIN)/pip uninstall --quiet --yes patient-education-portal 2>/dev/null
+	$(BIN)/pip install --quiet --require-hashes --requirement $(TEST_LOCK)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -48,6 +59,21 @@ run: setup
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/python requirements/check_lock.py
+
+# Regenerate the locks from pyproject.toml with uv (pinned; installed into the venv): one resolution
+# for Linux, macOS and Windows on Python 3.11 and later, packages that apply only to some of them
+# under markers, the hashes of every wheel; app.txt is the product's part of test.txt, at the same
+# versions. A version already locked stays until pyproject.toml asks for another, or
+# LOCK_ARGS="--upgrade-package fonttools" (or "--upgrade", everything) moves it.
+UV_VERSION := 0.13.8
+UV_COMPILE = $(BIN)/uv pip compile --quiet pyproject.toml --universal --python-version 3.11 \
+  --generate-hashes --only-binary :all: --emit-build-options --custom-compile-command "make lock"
+lock: | $(BIN)/pip
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	mkdir -p requirements
+	$(UV_COMPILE) --extra test --output-file $(TEST_LOCK) $(LOCK_ARGS)
+	$(UV_COMPILE) --constraint $(TEST_LOCK) --output-file $(APP_LOCK)
 
 test: install-test messages lint
 	mkdir -p var
