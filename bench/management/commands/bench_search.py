@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from content.management.generated_procedures import generate_procedures
+from bench.generated_procedures import generate_procedures
 from content.models import Procedure
 from content.page_cache import forget_cached_pages
 

@@ -12,7 +12,7 @@ ratio is taken against, measured at the start and the end of the same run.
                                      as two machines behind a load balancer would share them
 
 Then the list and search again with --procedures made-up procedures (1,000 by default) published
-beside the demo (content/management/generated_procedures.py).
+beside the demo (bench/generated_procedures.py).
 The driver also counts each page's database queries on a cache miss and when cached, and times
 the miss (one request, in-process: a PDF nobody has asked for yet, a page after a publish).
 """
@@ -89,6 +89,9 @@ class ProductionServer:
         self.ports, self.processes = [], []
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
         env |= {
+            # The product's settings, not bench.settings the driver runs with: the figures are
+            # those of what ships. Only the driver's own steps (bench_step) add the bench app.
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -108,14 +111,19 @@ class ProductionServer:
             env["DATABASE_URL"] = f"sqlite:///{self.workdir / 'portal.sqlite3'}"
         self.env = env
 
-    def manage(self, *args, capture=False):
+    def manage(self, *args, capture=False, settings_module="portal.settings"):
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, text=True,
-            capture_output=True, timeout=900,
+            [sys.executable, "manage.py", *args], cwd=ROOT, text=True, capture_output=True, timeout=900,
+            env=self.env | {"DJANGO_SETTINGS_MODULE": settings_module},
         )
         if result.returncode != 0:
             raise CommandError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result.stdout if capture else None
+
+    def bench_step(self, *args, capture=False):
+        """`manage.py bench ...` in the servers' environment (their database and cache), with the
+        bench app installed: the product's settings do not have the command."""
+        return self.manage("bench", *args, capture=capture, settings_module="bench.settings")
 
     def _postgres_database(self, action):
         import psycopg
@@ -181,7 +189,7 @@ class ProductionServer:
 
     def delete_cache_keys(self):
         if self.postgres:
-            self.manage("bench", "--delete-own-cache-keys")
+            self.bench_step("--delete-own-cache-keys")
 
     def url(self, path, server=0):
         return f"http://127.0.0.1:{self.ports[server]}{path}"
@@ -312,7 +320,7 @@ class Command(BaseCommand):
         pages = dict(PAGES) | ({"static css": css.group(1)} if css else {})
         if only:
             pages = {label: path for label, path in pages.items() if label in only}
-        queries = json.loads(server.manage("bench", "--count-queries", *pages.values(), capture=True))
+        queries = json.loads(server.bench_step("--count-queries", *pages.values(), capture=True))
 
         self.stdout.write(
             f"{'':18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
@@ -328,7 +336,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<16} {result.requests_per_second / trivial:5.2f}x the trivial view")
 
         if procedures:
-            server.manage("bench", "--generate-procedures", str(procedures))
+            server.bench_step("--generate-procedures", str(procedures))
             server.restart()
             self.stdout.write(f"with {procedures} made-up procedures published beside the demo:")
             for label in (label for label in AT_SCALE if label in pages):
@@ -386,6 +394,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(counts))
 
     def generate_procedures(self, count):
-        from content.management.generated_procedures import generate_procedures
+        from bench.generated_procedures import generate_procedures
 
         generate_procedures(count)

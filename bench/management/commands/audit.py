@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from content.management.commands.bench import SLUG, ProductionServer
+from bench.management.commands.bench import SLUG, ProductionServer
 
 LIGHTHOUSE = Path(settings.BASE_DIR) / "var" / "audit" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (
