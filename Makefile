@@ -59,7 +59,7 @@ test: install-test messages lint
 # for longer runs (see bench/management/commands/bench.py).
 # The benchmarks and the audit are developer tools in bench/, a Django app only bench.settings
 # installs (the product's settings plus that app); the gunicorn servers they measure run the
-# product's portal.settings (ProductionServer).
+# product's portal.settings (bench/servers.py).
 # bench_search makes its own test_portal_bench database next to this one.
 BENCH_MANAGE := DJANGO_SETTINGS_MODULE=bench.settings $(MANAGE)
 BENCH_POSTGRES := postgres://postgres@127.0.0.1:5432/portal_bench

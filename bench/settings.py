@@ -1,7 +1,7 @@
 """The settings `make bench` and `make audit` run their commands with: the portal's own settings
 plus this app, so that its management commands exist. Nothing else differs.
 
-The gunicorn servers they measure are started with portal.settings itself (ProductionServer), so
+The gunicorn servers they measure are started with portal.settings itself (bench/servers.py), so
 the figures are those of what ships.
 """
 
