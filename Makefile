@@ -60,7 +60,8 @@ test: install-test messages lint
 # The benchmarks and the audit are developer tools in bench/, a Django app only bench.settings
 # installs (the product's settings plus that app); the gunicorn servers they measure run the
 # product's portal.settings (bench/servers.py).
-# bench_search makes its own test_portal_bench database next to this one.
+# With DB=postgres, bench_publishing and then bench_search each make (and drop) their own
+# test_portal_bench database next to this one.
 BENCH_MANAGE := DJANGO_SETTINGS_MODULE=bench.settings $(MANAGE)
 BENCH_POSTGRES := postgres://postgres@127.0.0.1:5432/portal_bench
 bench: install-test messages
@@ -69,7 +70,8 @@ bench: install-test messages
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
 	  DJANGO_STATIC_MANIFEST=0 $(BENCH_MANAGE) bench_rendering
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
-	  DJANGO_STATIC_MANIFEST=0 $(BENCH_MANAGE) bench_publishing
+	  DJANGO_STATIC_MANIFEST=0 $(if $(filter postgres,$(DB)),DATABASE_URL=$(BENCH_POSTGRES)) \
+	  $(BENCH_MANAGE) bench_publishing
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
 	  DJANGO_STATIC_MANIFEST=0 $(if $(filter postgres,$(DB)),DATABASE_URL=$(BENCH_POSTGRES) \
 	  REDIS_URL=redis://127.0.0.1:6379/0 CACHE_KEY_PREFIX=portal-bench-search) $(BENCH_MANAGE) bench_search
