@@ -82,19 +82,25 @@ test: install-test messages lint
 
 # Load test as production runs: gunicorn, DEBUG off, collected static files, wrk on 127.0.0.1.
 # `make bench DB=postgres` for PostgreSQL + Redis with two app servers; BENCH_ARGS="--duration 30"
-# for longer runs (see content/management/commands/bench.py).
-# bench_search makes its own test_portal_bench database next to this one.
+# for longer runs (see bench/management/commands/bench.py).
+# The benchmarks and the audit are developer tools in bench/, a Django app only bench.settings
+# installs (the product's settings plus that app); the gunicorn servers they measure run the
+# product's portal.settings (bench/servers.py).
+# With DB=postgres, bench_publishing and then bench_search each make (and drop) their own
+# test_portal_bench database next to this one.
+BENCH_MANAGE := DJANGO_SETTINGS_MODULE=bench.settings $(MANAGE)
 BENCH_POSTGRES := postgres://postgres@127.0.0.1:5432/portal_bench
 bench: install-test messages
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-	$(MANAGE) bench $(if $(filter postgres,$(DB)),--postgres) $(BENCH_ARGS)
+	$(BENCH_MANAGE) bench $(if $(filter postgres,$(DB)),--postgres) $(BENCH_ARGS)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
-	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench_rendering
+	  DJANGO_STATIC_MANIFEST=0 $(BENCH_MANAGE) bench_rendering
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
-	  DJANGO_STATIC_MANIFEST=0 $(MANAGE) bench_publishing
+	  DJANGO_STATIC_MANIFEST=0 $(if $(filter postgres,$(DB)),DATABASE_URL=$(BENCH_POSTGRES)) \
+	  $(BENCH_MANAGE) bench_publishing
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789-abcdefghijklmnopq \
 	  DJANGO_STATIC_MANIFEST=0 $(if $(filter postgres,$(DB)),DATABASE_URL=$(BENCH_POSTGRES) \
-	  REDIS_URL=redis://127.0.0.1:6379/0 CACHE_KEY_PREFIX=portal-bench-search) $(MANAGE) bench_search
+	  REDIS_URL=redis://127.0.0.1:6379/0 CACHE_KEY_PREFIX=portal-bench-search) $(BENCH_MANAGE) bench_search
 
 # Lighthouse from npm into var/audit/ (not committed), run with Debian's Chromium against the demo
 # served with production settings; prints the scores per page and language.
@@ -106,7 +112,7 @@ $(AUDIT_DIR)/node_modules/.bin/lighthouse:
 	  npm install --no-audit --no-fund --prefix . lighthouse@$(LIGHTHOUSE_VERSION)
 
 audit: install messages $(AUDIT_DIR)/node_modules/.bin/lighthouse
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(MANAGE) audit $(if $(filter postgres,$(DB)),--postgres) $(AUDIT_ARGS)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BENCH_MANAGE) audit $(if $(filter postgres,$(DB)),--postgres) $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

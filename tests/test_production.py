@@ -370,7 +370,7 @@ def submit(opener, url, fields):
 def test_a_version_published_through_one_app_server_reaches_the_other_at_once(demo_procedure, staff):
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         pytest.skip("needs PostgreSQL and REDIS_URL (as CI's second run has)")
-    from content.management.commands.bench import ProductionServer
+    from bench.servers import ProductionServer
 
     database = connection.settings_dict
     server = ProductionServer(servers=2, workers=1)

@@ -1,6 +1,6 @@
 """Run Lighthouse (mobile) against the demo served as production serves it: `make audit`.
 
-The server is bench's: gunicorn with production settings on a throwaway SQLite database, on
+The server is bench's (bench/servers.py): gunicorn with production settings on a throwaway SQLite database, on
 127.0.0.1 only. Lighthouse comes from npm into var/audit/ (make audit installs it) and drives
 Debian's Chromium. Printed: the four category scores, the bytes and requests of a first view
 against the budget, the layout shift, the fonts downloaded, and what cost any point.
@@ -15,7 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from content.management.commands.bench import SLUG, ProductionServer
+from bench.management.commands.bench import SLUG
+from bench.servers import ProductionServer
 
 LIGHTHOUSE = Path(settings.BASE_DIR) / "var" / "audit" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (

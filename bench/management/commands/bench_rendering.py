@@ -67,7 +67,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, repeat, **options):
         # The deep lists fall back to plain paragraphs on purpose; their warnings would break the table.
-        logging.getLogger("content.rendering.markdown").setLevel(logging.ERROR)
+        logging.getLogger("content.rendering.markdown.markdown").setLevel(logging.ERROR)
         self.stdout.write(
             f"Rendering pathological Markdown (limit {MARKDOWN_MAX_CHARS:,} characters; a save is "
             f"refused past {RENDER_SECONDS_LIMIT * 1000:.0f} ms); median of {repeat}"

@@ -17,8 +17,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+from bench.generated_procedures import generate_procedures
 from content.editing.models import Procedure
-from content.management.generated_procedures import generate_procedures
 from content.site.page_cache import forget_cached_pages
 
 QUERIES = {
