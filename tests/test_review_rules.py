@@ -16,10 +16,10 @@ import re
 import pytest
 from django.utils import translation
 
-from content import freshness, roles
+from content.editing import freshness, roles
+from content.editing.revisions import record_revision
 from content.models import Procedure, Publication, WorkflowEvent
-from content.publishing import WorkflowRefused, publish, send_back, submit_for_review
-from content.revisions import record_revision
+from content.publishing.workflow import WorkflowRefused, publish, send_back, submit_for_review
 from tests.builders import DEMO_SLUG, add_section, make_procedure, make_staff
 from tests.test_admin import change_url, section_index
 from tests.test_workflow import as_user, edit, publish_latest, workflow
@@ -44,7 +44,7 @@ def messages_in_english():
 @pytest.fixture(autouse=True)
 def no_pdfs_drawn(monkeypatch):
     """Publishing through the admin draws six PDFs (seconds each); nothing here is about them."""
-    monkeypatch.setattr("content.handouts.draw_missing_pdfs", lambda *args: [])
+    monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
 
 
 @pytest.fixture
