@@ -9,7 +9,6 @@ from content.editing.models import (  # noqa: F401
     Question,
     Revision,
     Section,
-    SnapshotPart,
     StaffProfile,
     UnicodeJSONEncoder,
     WorkflowEvent,

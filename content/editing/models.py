@@ -5,7 +5,6 @@ glossary). Every save of a procedure records a Revision, a snapshot of all its t
 language (content.editing.revisions); content.publishing turns a revision into what patients read.
 """
 
-import functools
 import re
 
 from django.conf import settings
@@ -382,18 +381,6 @@ def person_name(user):
     return user.get_full_name().strip() or user.get_username()
 
 
-class SnapshotPart(models.Model):
-    """One row of a snapshot (the procedure's own texts, a section, a question, the citations),
-    stored once however many revisions hold it unchanged: a save that edits one section adds
-    one part, not a copy of the whole page."""
-
-    digest = models.CharField(max_length=64, primary_key=True)
-    data = models.TextField()  # canonical JSON
-
-    def __str__(self):
-        return self.digest[:12]
-
-
 class Revision(models.Model):
     """A snapshot of a procedure's working copy (every text, both languages) after a save."""
 
@@ -406,8 +393,10 @@ class Revision(models.Model):
     # Kept as text too: history must still name who saved after their account is removed.
     created_by_name = models.CharField(max_length=150, blank=True)
     note = models.CharField(max_length=200, blank=True)
-    # The digests of the SnapshotParts that make up this revision (see content.editing.revisions).
-    parts = models.JSONField()
+    # The snapshot itself, one JSON document: every text of the page in both languages (see
+    # content.editing.revisions). Reading a revision reads its texts, with no second query.
+    content = models.JSONField(encoder=UnicodeJSONEncoder)
+    # The snapshot's digest: a save whose snapshot has the latest revision's digest records nothing.
     digest = models.CharField(max_length=64)
 
     class Meta:
@@ -420,13 +409,6 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.procedure} r{self.number}"
-
-    @functools.cached_property
-    def content(self):
-        """The snapshot itself: every text of the page in both languages."""
-        from content.editing.revisions import load_snapshot
-
-        return load_snapshot(self.parts)
 
 
 class GlossaryTerm(TranslatedContent):

@@ -1,9 +1,10 @@
 """Revisions: snapshots of a procedure's working copy, their history, diffs and restore.
 
 A snapshot is plain JSON holding every text of the procedure, its sections, questions and
-citations, in both languages, with each row's per-field translation records. It is what a
-clinical reviewer approves (content.publishing.workflow renders it into a page), what a diff compares and
-what "restore" copies back into the working copy as a new revision; history is never rewritten.
+citations, in both languages, with each row's per-field translation records; a Revision keeps it
+whole, as one JSON document. It is what a clinical reviewer approves (content.publishing.workflow
+renders it into a page), what a diff compares and what "restore" copies back into the working
+copy as a new revision; history is never rewritten.
 """
 
 import hashlib
@@ -23,7 +24,6 @@ from content.editing.models import (
     Question,
     Revision,
     Section,
-    SnapshotPart,
     WorkflowEvent,
     person_name,
 )
@@ -68,43 +68,6 @@ def content_digest(content):
     return hashlib.sha256(_canonical(content).encode()).hexdigest()
 
 
-def store_snapshot(content):
-    """Store a snapshot's rows as parts (each once, by digest) and return the index of them."""
-    parts = {}
-
-    def part(value):
-        data = _canonical(value)
-        digest = hashlib.sha256(data.encode()).hexdigest()
-        parts[digest] = data
-        return digest
-
-    index = {
-        "format": content["format"],
-        "procedure": part(content["procedure"]),
-        "sections": [part(section) for section in content["sections"]],
-        "questions": [part(question) for question in content["questions"]],
-        "citations": part(content["citations"]),
-    }
-    SnapshotPart.objects.bulk_create(
-        [SnapshotPart(digest=digest, data=data) for digest, data in parts.items()],
-        ignore_conflicts=True,
-    )
-    return index
-
-
-def load_snapshot(index):
-    """The snapshot an index names, read in one query."""
-    digests = {index["procedure"], index["citations"], *index["sections"], *index["questions"]}
-    data = {part.digest: json.loads(part.data) for part in SnapshotPart.objects.filter(digest__in=digests)}
-    return {
-        "format": index["format"],
-        "procedure": data[index["procedure"]],
-        "sections": [data[digest] for digest in index["sections"]],
-        "questions": [data[digest] for digest in index["questions"]],
-        "citations": data[index["citations"]],
-    }
-
-
 def field_states(content):
     """(part, field, state) for every translated field of a snapshot, in page order."""
     parts = [("procedure", Procedure, content["procedure"])]
@@ -144,9 +107,8 @@ def record_revision(procedure, user=None, note=""):
     revision = Revision.objects.create(
         procedure=procedure, number=(latest.number if latest else 0) + 1,
         created_by=user, created_by_name=person_name(user) or note, note=note,
-        parts=store_snapshot(content), digest=digest,
+        content=content, digest=digest,
     )
-    revision.content = content  # already at hand: spare the next reader a query
     facts = translation_facts(content)
     procedure.revision = revision.number
     procedure.arabic_missing, procedure.arabic_outdated = facts.missing, facts.outdated

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import setup_test_environment
 
-from content.editing.models import Clinic, Procedure, Revision, SnapshotPart
+from content.editing.models import Clinic, Procedure, Revision, UnicodeJSONEncoder
 from content.editing.revisions import latest_revision, record_revision
 from content.handouts.models import HandoutFile
 from content.handouts.pdf import draw_missing_pdfs
@@ -59,16 +59,15 @@ class Command(BaseCommand):
 
     @staticmethod
     def stored_bytes():
-        """UTF-8 bytes of every stored snapshot part and revision index."""
-        parts = sum(len(data.encode()) for data in SnapshotPart.objects.values_list("data", flat=True))
-        indexes = sum(len(json.dumps(index)) for index in Revision.objects.values_list("parts", flat=True))
-        return parts + indexes
+        """UTF-8 bytes of every revision's snapshot document, as the JSON field writes it."""
+        return sum(len(json.dumps(content, cls=UnicodeJSONEncoder).encode())
+                   for content in Revision.objects.values_list("content", flat=True))
 
     def run(self):
         procedure = Procedure.objects.get(slug="hai-pump-chemotherapy")
         sections = list(procedure.sections.all())
         before = Revision.objects.count()
-        parts_before = self.stored_bytes()
+        stored_before = self.stored_bytes()
         start = time.perf_counter()
         for save in range(SAVES):
             section = sections[save % len(sections)]
@@ -77,8 +76,8 @@ class Command(BaseCommand):
             record_revision(procedure)
         seconds = time.perf_counter() - start
         recorded = Revision.objects.count() - before
-        added = self.stored_bytes() - parts_before
-        on_disk = [table_bytes(model) for model in (Revision, SnapshotPart)]
+        added = self.stored_bytes() - stored_before
+        on_disk = table_bytes(Revision)
         self.stdout.write(f"database {connection.vendor}")
         self.stdout.write(
             f"{SAVES} saves recorded {recorded} revisions in {seconds:.2f} s "
@@ -86,9 +85,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"storage they added: {kib(added)} ({kib(added / recorded)} a revision), "
-            f"the first load of the demo took {kib(parts_before)}"
-            + (f"; on disk now: revisions {kib(on_disk[0])}, parts {kib(on_disk[1])}"
-               if all(on_disk) else "")
+            f"the first load of the demo took {kib(stored_before)}"
+            + (f"; on disk now: revisions {kib(on_disk)}" if on_disk else "")
         )
 
         procedure.refresh_from_db()
