@@ -1,7 +1,7 @@
 from django import template
 
-from content.admin import arabic_state_html
-from content.dashboard import dashboard
+from content.admin.dashboard import dashboard
+from content.admin.procedure import arabic_state_html
 from content.editing.models import Clinic
 
 register = template.Library()

@@ -1,5 +1,4 @@
-"""Staff editing: English and Arabic side by side in tabs, each role changing only its own part,
-every save recorded as a revision, and publishing left to clinical reviewers."""
+"""The procedure, clinic, glossary and user admins (split up in the next commits)."""
 
 import time
 
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from content import languages
-from content.admin_forms import (
+from content.admin.forms import (
     CitationFormSet,
     ClinicForm,
     GlossaryTermForm,
