@@ -1,117 +1,27 @@
-"""The procedure, clinic, glossary and user admins (split up in the next commits)."""
+"""Procedures: the working copy in English and Arabic tabs, each role changing only its own part,
+every save recorded as a revision, and publishing left to clinical reviewers."""
 
 import time
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from content import languages
-from content.admin.forms import (
-    CitationFormSet,
-    ClinicForm,
-    GlossaryTermForm,
-    ProcedureForm,
-    RoleCheckedForm,
-    RoleCheckedFormSet,
-    translation_status_html,
-)
+from content.admin.base import TranslatedModelAdmin
+from content.admin.forms import ProcedureForm, translation_status_html
+from content.admin.inlines import CitationInline, QuestionInline, SectionInline
 from content.editing import revisions, roles
-from content.editing.models import (
-    Citation,
-    Clinic,
-    GlossaryTerm,
-    Procedure,
-    Question,
-    Revision,
-    Section,
-    StaffProfile,
-)
-from content.handouts import pdf as handout_pdfs
+from content.editing.models import Procedure, Question, Revision, Section
 from content.publishing import workflow as publishing
 from content.publishing.workflow import WorkflowRefused
-
-
-class PortalAdminMedia:
-    """The portal's Arabic font and admin additions; Arabic inputs are written right to left."""
-
-    class Media:
-        css = {"all": ("css/fonts.css", "css/admin.css")}
-
-
-class RoleCheckedInlineMixin:
-    formset = RoleCheckedFormSet
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
-        formset.form.user = request.user
-        return formset
-
-    # Whoever may change the procedure gets its parts as forms, with the fields outside their
-    # role disabled; so a crafted change to any of them is refused by the form, never silently
-    # dropped by a read-only inline.
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("content.change_procedure")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("content.view_procedure")
-
-    def has_add_permission(self, request, obj=None):
-        return roles.can_edit_english(request.user) and super().has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return roles.can_edit_english(request.user) and super().has_delete_permission(request, obj)
-
-
-class TranslatedPartInline(RoleCheckedInlineMixin, TranslationStackedInline):
-    form = RoleCheckedForm
-    extra = 0
-    readonly_fields = ("translation_status",)
-
-    @admin.display(description=_("Arabic"))
-    def translation_status(self, part):
-        return translation_status_html(part)
-
-
-class SectionInline(TranslatedPartInline):
-    model = Section
-    fields = ("kind", "heading", "body", "translation_status", "english_keeps_meaning",
-              "confirm_arabic")
-    ordering = ("position",)
-
-
-class QuestionInline(TranslatedPartInline):
-    model = Question
-    fields = ("position", "question", "answer", "translation_status", "english_keeps_meaning",
-              "confirm_arabic")
-
-
-class CitationInline(RoleCheckedInlineMixin, admin.StackedInline):
-    model = Citation
-    form = RoleCheckedForm
-    formset = CitationFormSet
-    extra = 0
-    fields = (
-        ("number", "kind"),
-        "authors",
-        "title",
-        ("source", "year", "date"),
-        ("doi", "url", "accessed"),
-    )
-
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArabicStateFilter(admin.SimpleListFilter):
@@ -146,7 +56,7 @@ def arabic_state_html(missing, outdated):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
+class ProcedureAdmin(TranslatedModelAdmin):
     form = ProcedureForm
     change_form_template = "admin/content/procedure/change_form.html"
     object_history_template = "admin/content/procedure/history.html"
@@ -168,11 +78,6 @@ class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("live_version")
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if roles.can_edit_english(request.user) else {}
@@ -411,96 +316,3 @@ class ProcedureAdmin(PortalAdminMedia, TabbedTranslationAdmin):
                 "Revision %(old)d was copied into the working copy as revision %(new)d, a draft. "
                 "Nothing before it was changed.") % {"old": revision.number, "new": restored.number})
         return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
-
-
-# Clinics with more live procedures than this get their PDFs redrawn by `warm_handouts`, so that
-# a clinic save never runs into the web server's timeout.
-REDRAW_ON_SAVE_LIMIT = 2
-
-
-@admin.register(Clinic)
-class ClinicAdmin(PortalAdminMedia, TabbedTranslationAdmin):
-    form = ClinicForm
-    list_display = ("name", "phone", "updated_at")
-    readonly_fields = ("translation_status", "recorded_changes")
-    fields = ("name", "phone", "address", "emergency_instructions", "translation_status",
-              "english_keeps_meaning", "confirm_arabic", "loaded_version", "recorded_changes")
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
-
-    def has_add_permission(self, request):
-        # One clinic runs one portal: its contact block is on every page.
-        return not Clinic.objects.exists() and super().has_add_permission(request)
-
-    @admin.display(description=_("Arabic"))
-    def translation_status(self, clinic):
-        return translation_status_html(clinic)
-
-    @admin.display(description=_("Recorded changes"))
-    def recorded_changes(self, clinic):
-        """Who changed the contact block and when: what it said on a given day can be traced."""
-        rows = list(clinic.revisions.all()[:20]) if clinic.pk else []
-        if not rows:
-            return "-"
-        return format_html('<ul class="recorded-changes">{}</ul>', format_html_join(
-            "", "<li>r{} · {} · {}</li>",
-            ((r.number, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-              r.created_by_name or "-") for r in rows),
-        ))
-
-    def save_model(self, request, obj, form, change):
-        revisions.save_clinic(obj, request.user)
-        live = Procedure.objects.filter(live_version__isnull=False).count()
-        site_root = request.build_absolute_uri("/")
-        if live <= REDRAW_ON_SAVE_LIMIT:
-            transaction.on_commit(lambda: handout_pdfs.draw_live_pdfs(site_root, obj))
-        else:
-            self.message_user(request, gettext(
-                "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
-                "PDF handouts with them.") % {"site": site_root.rstrip("/")}, messages.WARNING)
-
-
-@admin.register(GlossaryTerm)
-class GlossaryTermAdmin(PortalAdminMedia, TabbedTranslationAdmin):
-    """The glossary, with English and Arabic tabs. Pages carry the glossary as it was when they
-    were published, so an edit here shows on a page when the page is next published."""
-
-    form = GlossaryTermForm
-    list_display = ("term", "slug", "translation_status", "updated_at")
-    search_fields = (*languages.field_names("term"), "slug")
-    readonly_fields = ("translation_status",)
-    fields = ("slug", "term", "other_forms", "definition", "translation_status",
-              "english_keeps_meaning", "confirm_arabic")
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else {"slug": (languages.source_field("term"),)}
-
-    @admin.display(description=_("Arabic"))
-    def translation_status(self, term):
-        return translation_status_html(term)
-
-
-class StaffProfileInline(PortalAdminMedia, admin.StackedInline):
-    model = StaffProfile
-    can_delete = False
-    fields = tuple(languages.field_names("role"))
-    verbose_name_plural = _("what patients are told about this person")
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class PortalUserAdmin(UserAdmin):
-    inlines = (StaffProfileInline,)
-
-
