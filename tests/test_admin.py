@@ -10,6 +10,7 @@ from content.editing import roles
 from content.editing.revisions import record_revision
 from content.models import Procedure
 from tests.builders import add_section, make_procedure, make_staff, publish
+from tests.test_layout import MODULES, imported_modules, known
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,16 @@ def test_markdown_the_page_would_lose_is_a_form_error_that_keeps_the_text(admin_
     assert html.escape(named, quote=False) in page
     assert html.escape(body[:200]) in page  # what they typed is still in the form
     assert not Procedure.objects.filter(slug="port-placement").exists()
+
+
+def test_the_dashboards_template_tags_reach_no_model_admin():
+    """The tags render the front page's dashboard; the model admins and their forms are not
+    theirs to import, only the admin's dashboard figures and its HTML of the Arabic state."""
+    reached, waiting = set(), ["content.templatetags.portal_admin"]
+    while waiting:
+        module = waiting.pop()
+        if module not in reached:
+            reached.add(module)
+            waiting += [known(name) for name in imported_modules(module, MODULES[module]) if known(name)]
+    admin_modules = {module for module in reached if module.startswith("content.admin")}
+    assert admin_modules == {"content.admin.dashboard", "content.admin.display"}

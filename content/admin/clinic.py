@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from content.admin.base import TranslatedModelAdmin
-from content.admin.forms import ClinicForm, translation_status_html
+from content.admin.display import translation_status_html
+from content.admin.forms import ClinicForm
 from content.editing import revisions
 from content.editing.models import Clinic, Procedure
 from content.handouts import pdf as handout_pdfs

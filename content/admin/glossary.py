@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from content import languages
 from content.admin.base import TranslatedModelAdmin
-from content.admin.forms import GlossaryTermForm, translation_status_html
+from content.admin.display import translation_status_html
+from content.admin.forms import GlossaryTermForm
 from content.editing.models import GlossaryTerm
 
 

@@ -5,12 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
-from content.admin.forms import (
-    CitationFormSet,
-    RoleCheckedForm,
-    RoleCheckedFormSet,
-    translation_status_html,
-)
+from content.admin.display import translation_status_html
+from content.admin.forms import CitationFormSet, RoleCheckedForm, RoleCheckedFormSet
 from content.editing import roles
 from content.editing.models import Citation, Question, Section
 

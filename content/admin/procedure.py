@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from content import languages
 from content.admin.base import TranslatedModelAdmin
-from content.admin.forms import ProcedureForm, translation_status_html
+from content.admin.display import arabic_state_html, translation_status_html
+from content.admin.forms import ProcedureForm
 from content.admin.inlines import CitationInline, QuestionInline, SectionInline
 from content.editing import revisions, roles
 from content.editing.models import Procedure, Question, Revision, Section
@@ -40,19 +41,6 @@ class ArabicStateFilter(admin.SimpleListFilter):
         if self.value() == "outdated":
             return queryset.filter(arabic_outdated__gt=0)
         return queryset
-
-
-def arabic_state_html(missing, outdated):
-    """The Arabic state as the list, the dashboard and the change page show it."""
-    parts = []
-    if missing:
-        message = ngettext("%(count)d part not translated", "%(count)d parts not translated", missing)
-        parts.append(format_html('<span class="state-missing">{}</span>', message % {"count": missing}))
-    if outdated:
-        message = ngettext("%(count)d part may be out of date", "%(count)d parts may be out of date",
-                           outdated)
-        parts.append(format_html('<span class="state-outdated">{}</span>', message % {"count": outdated}))
-    return format_html_join(", ", "{}", ((part,) for part in parts)) if parts else gettext("Complete")
 
 
 @admin.register(Procedure)
