@@ -2,9 +2,6 @@
 publishing box on the change page and the POSTs of its buttons, the history with its restore
 buttons, and the word-by-word comparison of two revisions."""
 
-import time
-
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -12,11 +9,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
+from content.admin import workflow_actions
 from content.admin.display import arabic_state_html
+from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
 from content.editing import revisions, roles
-from content.editing.models import Procedure, Revision
+from content.editing.models import Procedure
 from content.publishing import workflow as publishing
-from content.publishing.workflow import WorkflowRefused
 
 
 class ProcedurePages:
@@ -52,13 +50,8 @@ class ProcedurePages:
                 "latest": latest,
                 "live": procedure.live_version,
                 "sent_back": publishing.last_send_back(procedure),
-                "can_submit": roles.can_edit_english(user) and procedure.status == Procedure.Status.DRAFT
-                and latest is not None,
-                "can_publish": roles.can_publish(user) and latest is not None and (
-                    procedure.live_version is None or procedure.live_version.revision_id != latest.pk),
-                "can_send_back": roles.can_publish(user) and procedure.status == Procedure.Status.IN_REVIEW,
-                "can_unpublish": roles.can_publish(user) and procedure.live_version is not None,
-                "can_check_translation": roles.can_check_translation(user) and latest is not None,
+                "buttons": workflow_actions.buttons(
+                    user, CHANGE_PAGE, Situation(procedure, latest, revision=latest)),
                 "arabic": arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated),
                 "problems": publishing.publish_problems(latest.content) if latest else [],
                 "role_note": self._role_note(user),
@@ -78,72 +71,47 @@ class ProcedurePages:
         return gettext("Your account cannot change texts here.")
 
     def workflow_view(self, request, object_id, action):
+        """A button of the change page's review box (workflow_actions.ACTIONS) was pressed."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         procedure = get_object_or_404(Procedure, pk=object_id)
-        user = request.user
-        allowed = {
-            "submit": roles.can_edit_english, "publish": roles.can_publish,
-            "unpublish": roles.can_publish, "send_back": roles.can_publish,
-            "check_translation": roles.can_check_translation,
-        }
-        if action not in allowed:
-            raise PermissionDenied
-        if not allowed[action](user):
-            raise PermissionDenied(gettext("Your role may not do this."))
-        change_url = reverse("admin:content_procedure_change", args=[procedure.pk])
-        comment = request.POST.get("comment", "")
-        try:
-            if action == "submit":
-                publishing.submit_for_review(procedure, user)
-                self.message_user(request, gettext("Sent for review."))
-            elif action == "publish":
-                self._publish(request, procedure)
-            elif action == "unpublish":
-                publishing.unpublish(procedure, user, comment)
-                self.message_user(request, gettext(
-                    "Unpublished: the page now tells visitors it was withdrawn."), messages.WARNING)
-            elif action == "send_back":
-                publishing.send_back(procedure, user, comment)
-                self.message_user(request, gettext("Sent back to the editor with your comment."))
-            elif action == "check_translation":
-                publishing.record_translation_check(procedure, user)
-                self.message_user(request, gettext(
-                    "Recorded that you checked the Arabic translation. Patients see it once this "
-                    "revision is published."))
-        except WorkflowRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-        return HttpResponseRedirect(change_url)
+        permitted = workflow_actions.permitted(action, request.user, CHANGE_PAGE)
+        return self._perform(permitted, request, procedure)
 
-    def _publish(self, request, procedure):
-        try:
-            seen = int(request.POST.get("revision", ""))
-        except ValueError:
-            seen = None
-        start = time.perf_counter()
-        publication, drawn = publishing.publish_and_draw_handouts(
-            procedure, request.user, seen, request.build_absolute_uri("/"))
-        seconds = time.perf_counter() - start
-        self.message_user(request, gettext(
-            "Published as version %(number)d: patients now read it. %(pdfs)d PDF handouts were "
-            "drawn in %(seconds).1f s.") % {
-                "number": publication.number, "pdfs": len(drawn),
-                "seconds": seconds})
+    def restore_view(self, request, object_id, number):
+        """A history row's restore button was pressed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        action = workflow_actions.permitted("restore", request.user, HISTORY_PAGE)
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        return self._perform(action, request, procedure, number=number)
+
+    def _perform(self, action, request, procedure, **arguments):
+        message, level = workflow_actions.perform(action, request, procedure, **arguments)
+        self.message_user(request, message, level)
+        return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
 
     def history_view(self, request, object_id, extra_context=None):
         procedure = get_object_or_404(Procedure, pk=object_id)
         if not self.has_view_or_change_permission(request, procedure):
             raise PermissionDenied
-        revision_list = list(procedure.revisions.all())
+        revision_list = list(procedure.revisions.all())  # newest first
+        latest = revision_list[0] if revision_list else None
         versions = {p.revision_id: p for p in procedure.publications.all()}
+        user = request.user
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("History: %(title)s") % {"title": procedure},
             "opts": self.model._meta,
             "object": procedure,
-            "revisions": [(revision, versions.get(revision.pk)) for revision in revision_list],
+            # Each revision, the version it was published as, and the buttons of its row.
+            "revisions": [
+                (revision, versions.get(revision.pk), workflow_actions.buttons(
+                    user, HISTORY_PAGE, Situation(procedure, latest, revision=revision)))
+                for revision in revision_list
+            ],
             "events": procedure.events.all(),
-            "can_restore": roles.can_edit_english(request.user),
+            "can_restore": workflow_actions.may_do(user, "restore"),
         }
         return TemplateResponse(request, self.object_history_template, context)
 
@@ -171,19 +139,3 @@ class ProcedurePages:
             context |= {"before": before, "after": after,
                         "parts": revisions.compare(before.content, after.content)}
         return TemplateResponse(request, "admin/content/procedure/compare.html", context)
-
-    def restore_view(self, request, object_id, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not roles.can_edit_english(request.user):
-            raise PermissionDenied
-        procedure = get_object_or_404(Procedure, pk=object_id)
-        revision = get_object_or_404(Revision, procedure=procedure, number=number)
-        restored = revisions.restore(procedure, revision, request.user)
-        if restored is None:
-            self.message_user(request, gettext("The working copy already holds that revision."))
-        else:
-            self.message_user(request, gettext(
-                "Revision %(old)d was copied into the working copy as revision %(new)d, a draft. "
-                "Nothing before it was changed.") % {"old": revision.number, "new": restored.number})
-        return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
