@@ -10,7 +10,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
+from content import languages
 from content.editing import freshness
+
+# (lang, dir) of the English the staff write and of its Arabic translation, for the HTML.
+SOURCE = (languages.SOURCE, languages.direction(languages.SOURCE))
+TRANSLATION = (languages.TRANSLATION, languages.direction(languages.TRANSLATION))
 
 
 def arabic_state_html(missing, outdated):
@@ -45,13 +50,13 @@ def translation_status_html(row):
             items.append(format_html(
                 '<li><strong>{}</strong>: <span class="state-outdated">{}</span>'
                 '<div class="english-change"><p>{}</p>{}'
-                '<details><summary>{}</summary><p class="arabic-now" lang="ar" dir="rtl">{}</p>'
+                '<details><summary>{}</summary><p class="arabic-now" lang="{}" dir="{}">{}</p>'
                 '</details></div></li>',
                 label, gettext("May be out of date"),
                 gettext("The English changed like this since the Arabic was written:"),
-                format_html_join("", '<p class="word-diff" lang="en" dir="ltr">{}</p>',
-                                 ((change,) for change in changes)),
-                gettext("The Arabic now"), row.arabic(name),
+                format_html_join("", '<p class="word-diff" lang="{}" dir="{}">{}</p>',
+                                 ((*SOURCE, change) for change in changes)),
+                gettext("The Arabic now"), *TRANSLATION, row.arabic(name),
             ))
         else:
             items.append(format_html('<li><strong>{}</strong>: {}</li>', label, gettext("Up to date")))

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
+from content import languages
 from content.admin import workflow_actions
 from content.admin.display import arabic_state_html
 from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
@@ -136,6 +137,8 @@ class ProcedurePages:
             context["error"] = gettext("Choose two revisions that exist, in the history list.")
         else:
             before, after = found[numbers[0]], found[numbers[1]]
-            context |= {"before": before, "after": after,
-                        "parts": revisions.compare(before.content, after.content)}
+            context |= {"before": before, "after": after, "parts": [
+                (part.label, [(languages.name(code), code, languages.direction(code), html)
+                              for code, html in part.languages])
+                for part in revisions.compare(before.content, after.content)]}
         return TemplateResponse(request, "admin/content/procedure/compare.html", context)
