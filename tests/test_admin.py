@@ -5,11 +5,14 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from content.editing import roles
 from content.editing.revisions import record_revision
 from content.models import Procedure
 from tests.builders import add_section, make_procedure, make_staff, publish
+from tests.test_layout import MODULES, imported_modules, known
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +122,39 @@ def test_the_list_shows_status_live_version_translation_state_and_overdue_review
     assert f'/en/procedures/{draft.slug}/preview/' in page
     filtered = admin_client.get("/admin/content/procedure/?arabic=missing").content.decode()
     assert "Draft one" in filtered and "Live one" not in filtered
+
+
+def a_procedure_in_each_state(number):
+    """A draft never published, a live page, and a withdrawn one (published, then unpublished)."""
+    draft = make_procedure(slug=f"draft-{number}", title_en=f"Draft {number}")
+    record_revision(draft)
+    live = make_procedure(slug=f"live-{number}", title_en=f"Live {number}")
+    add_section(live, "overview")
+    publish(live)
+    withdrawn = make_procedure(slug=f"withdrawn-{number}", title_en=f"Withdrawn {number}")
+    add_section(withdrawn, "overview")
+    publish(withdrawn)
+    Procedure.objects.filter(pk=withdrawn.pk).update(live_version=None)
+
+
+def test_the_procedure_list_costs_the_same_queries_for_one_row_and_for_many(admin_client):
+    def list_queries():
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get("/admin/content/procedure/").content.decode()
+        return len(queries), page
+
+    withdrawn = make_procedure(slug="withdrawn", title_en="Withdrawn")
+    add_section(withdrawn, "overview")
+    publish(withdrawn)
+    Procedure.objects.filter(pk=withdrawn.pk).update(live_version=None)
+    list_queries()  # the first request of a test fills per-process caches (content types...)
+    one, page = list_queries()
+    assert page.count("withdrawn</span>") == 1
+    for number in range(3):
+        a_procedure_in_each_state(number)
+    many, page = list_queries()
+    assert page.count("withdrawn</span>") == 4 and page.count("live: version 1") == 3
+    assert many == one
 
 
 def test_people_who_are_not_staff_cannot_reach_the_admin_or_previews(client, django_user_model):
@@ -235,3 +271,16 @@ def test_markdown_the_page_would_lose_is_a_form_error_that_keeps_the_text(admin_
     assert html.escape(named, quote=False) in page
     assert html.escape(body[:200]) in page  # what they typed is still in the form
     assert not Procedure.objects.filter(slug="port-placement").exists()
+
+
+def test_the_dashboards_template_tags_reach_no_model_admin():
+    """The tags render the front page's dashboard; the model admins and their forms are not
+    theirs to import, only the admin's dashboard figures and its HTML of the Arabic state."""
+    reached, waiting = set(), ["content.templatetags.portal_admin"]
+    while waiting:
+        module = waiting.pop()
+        if module not in reached:
+            reached.add(module)
+            waiting += [known(name) for name in imported_modules(module, MODULES[module]) if known(name)]
+    admin_modules = {module for module in reached if module.startswith("content.admin")}
+    assert admin_modules == {"content.admin.dashboard", "content.admin.display"}

@@ -23,7 +23,7 @@ LAYERS = [
      "content.publishing.document", "content.publishing.pages", "content.publishing.public_content"),
     ("content.search", "content.handouts"),
     ("content.publishing.workflow",),
-    ("content.site", "content.admin", "content.admin_forms", "content.dashboard", "content.files",
+    ("content.site", "content.admin", "content.files",
      "content.templatetags", "content.management", "content.translation", "content.models",
      "content.apps", "portal"),
 ]

@@ -196,6 +196,58 @@ def test_a_reviewer_without_a_name_and_role_is_asked_for_them_before_publishing(
     assert Procedure.objects.get(pk=demo_procedure.pk).live_version.number == 1
 
 
+def review_box_buttons(client, procedure):
+    """(the action each button of the change page's review box posts to, its label)."""
+    html = client.get(change_url(procedure)).content.decode()
+    box = html.split('class="workflow__actions"')[1].split("</div>")[0]
+    return re.findall(r'/workflow/(\w+)/".*?<button[^>]*>([^<]+)</button>', box)
+
+
+def test_each_role_is_shown_the_buttons_of_its_own_actions_for_the_pages_state(
+    client, demo_procedure, editor, translator, reviewer
+):
+    as_user(client, editor)
+    edit(client, demo_procedure, summary_en="A clearer summary.")  # a draft, newer than the live v1
+    assert review_box_buttons(client, demo_procedure) == [("submit", "Send for review")]
+    as_user(client, translator)
+    assert review_box_buttons(client, demo_procedure) == [
+        ("check_translation", "I checked the Arabic translation")]
+    as_user(client, reviewer)
+    assert review_box_buttons(client, demo_procedure) == [
+        ("publish", "Publish revision 2"), ("check_translation", "I checked the Arabic translation"),
+        ("unpublish", "Unpublish")]
+    as_user(client, editor)
+    workflow(client, demo_procedure, "submit")
+    assert review_box_buttons(client, demo_procedure) == []
+    as_user(client, reviewer)
+    assert [name for name, _label in review_box_buttons(client, demo_procedure)] == [
+        "publish", "check_translation", "send_back", "unpublish"]
+
+
+@pytest.mark.parametrize("role", ["editor", "translator", "reviewer"])
+def test_a_crafted_post_for_an_action_outside_the_role_is_refused_and_changes_nothing(
+    client, demo_procedure, role, request
+):
+    user = request.getfixturevalue(role)
+    as_user(client, user)
+    before = (Procedure.objects.get(pk=demo_procedure.pk).status, demo_procedure.events.count(),
+              demo_procedure.revisions.count())
+    refused = {"editor": ["publish", "unpublish", "send_back", "check_translation"],
+               "translator": ["submit", "publish", "unpublish", "send_back"],
+               "reviewer": ["submit"]}[role]
+    for action in refused:
+        response = workflow(client, demo_procedure, action, comment="Crafted.", revision=1)
+        assert response.status_code == 403, action
+        assert "Your role may not do this." in response.content.decode(), action
+    for not_a_button_here in ("restore", "delete"):
+        assert workflow(client, demo_procedure, not_a_button_here).status_code == 403
+    restore = client.post(f"/admin/content/procedure/{demo_procedure.pk}/revisions/1/restore/")
+    assert restore.status_code == (302 if role == "editor" else 403)
+    if role != "editor":
+        assert (Procedure.objects.get(pk=demo_procedure.pk).status, demo_procedure.events.count(),
+                demo_procedure.revisions.count()) == before
+
+
 # Publishing
 
 

@@ -1,7 +1,10 @@
+"""The admin front page's dashboard. It needs the dashboard's figures and the Arabic state's
+HTML, not the model admins: it imports only content.admin's dashboard and display modules."""
+
 from django import template
 
-from content.admin import arabic_state_html
-from content.dashboard import dashboard
+from content.admin.dashboard import dashboard
+from content.admin.display import arabic_state_html
 from content.editing.models import Clinic
 
 register = template.Library()

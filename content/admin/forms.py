@@ -5,8 +5,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -212,39 +210,6 @@ def _part_label(form, data):
         return dict(form.fields["kind"].choices).get(data["kind"], data["kind"])
     question = data.get(languages.source_field("question")) or ""
     return gettext("The question “%(question)s”") % {"question": question[:60]}
-
-
-def translation_status_html(row):
-    """Each translated field's state; for an out-of-date one, the English change word by word
-    beside the Arabic, so a translator sees exactly what to update."""
-    if not row.pk:
-        return "-"
-    items = []
-    for name, state in row.field_states().items():
-        if state == freshness.NOT_APPLICABLE:
-            continue
-        label = capfirst(row._meta.get_field(name).verbose_name)
-        if state == freshness.MISSING:
-            items.append(format_html('<li><strong>{}</strong>: <span class="state-missing">{}</span>'
-                                     '</li>', label, gettext("Not translated")))
-        elif state == freshness.OUTDATED:
-            record = row.translation.get(name) or {}
-            changes = freshness.changed_paragraphs(record.get("source", ""), row.english(name))
-            items.append(format_html(
-                '<li><strong>{}</strong>: <span class="state-outdated">{}</span>'
-                '<div class="english-change"><p>{}</p>{}'
-                '<details><summary>{}</summary><p class="arabic-now" lang="ar" dir="rtl">{}</p>'
-                '</details></div></li>',
-                label, gettext("May be out of date"),
-                gettext("The English changed like this since the Arabic was written:"),
-                format_html_join("", '<p class="word-diff" lang="en" dir="ltr">{}</p>',
-                                 ((change,) for change in changes)),
-                gettext("The Arabic now"), row.arabic(name),
-            ))
-        else:
-            items.append(format_html('<li><strong>{}</strong>: {}</li>', label, gettext("Up to date")))
-    return format_html('<ul class="translation-status">{}</ul>',
-                       format_html_join("", "{}", ((item,) for item in items)))
 
 
 class GlossaryTermForm(RoleCheckedForm):

@@ -1,0 +1,59 @@
+"""The clinic's contact block: on every page and every handout, so a save redraws the PDFs."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from content.admin.base import TranslatedModelAdmin
+from content.admin.display import translation_status_html
+from content.admin.forms import ClinicForm
+from content.editing import revisions
+from content.editing.models import Clinic, Procedure
+from content.handouts import pdf as handout_pdfs
+
+# Clinics with more live procedures than this get their PDFs redrawn by `warm_handouts`, so that
+# a clinic save never runs into the web server's timeout.
+REDRAW_ON_SAVE_LIMIT = 2
+
+
+@admin.register(Clinic)
+class ClinicAdmin(TranslatedModelAdmin):
+    form = ClinicForm
+    list_display = ("name", "phone", "updated_at")
+    readonly_fields = ("translation_status", "recorded_changes")
+    fields = ("name", "phone", "address", "emergency_instructions", "translation_status",
+              "english_keeps_meaning", "confirm_arabic", "loaded_version", "recorded_changes")
+
+    def has_add_permission(self, request):
+        # One clinic runs one portal: its contact block is on every page.
+        return not Clinic.objects.exists() and super().has_add_permission(request)
+
+    @admin.display(description=_("Arabic"))
+    def translation_status(self, clinic):
+        return translation_status_html(clinic)
+
+    @admin.display(description=_("Recorded changes"))
+    def recorded_changes(self, clinic):
+        """Who changed the contact block and when: what it said on a given day can be traced."""
+        rows = list(clinic.revisions.all()[:20]) if clinic.pk else []
+        if not rows:
+            return "-"
+        return format_html('<ul class="recorded-changes">{}</ul>', format_html_join(
+            "", "<li>r{} · {} · {}</li>",
+            ((r.number, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+              r.created_by_name or "-") for r in rows),
+        ))
+
+    def save_model(self, request, obj, form, change):
+        revisions.save_clinic(obj, request.user)
+        live = Procedure.objects.filter(live_version__isnull=False).count()
+        site_root = request.build_absolute_uri("/")
+        if live <= REDRAW_ON_SAVE_LIMIT:
+            transaction.on_commit(lambda: handout_pdfs.draw_live_pdfs(site_root, obj))
+        else:
+            self.message_user(request, gettext(
+                "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
+                "PDF handouts with them.") % {"site": site_root.rstrip("/")}, messages.WARNING)

@@ -1,0 +1,138 @@
+"""Procedures: the working copy in English and Arabic tabs, each role changing only its own part,
+every save recorded as a revision, and publishing left to clinical reviewers."""
+
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from content import languages
+from content.admin.base import TranslatedModelAdmin
+from content.admin.display import arabic_state_html, translation_status_html
+from content.admin.forms import ProcedureForm
+from content.admin.inlines import CitationInline, QuestionInline, SectionInline
+from content.admin.procedure_pages import ProcedurePages
+from content.editing import revisions, roles
+from content.editing.models import Procedure, Question, Section
+from content.publishing.models import Publication
+
+
+class ArabicStateFilter(admin.SimpleListFilter):
+    title = _("Arabic")
+    parameter_name = "arabic"
+
+    def lookups(self, request, model_admin):
+        return [("complete", _("Complete")), ("missing", _("Parts not translated")),
+                ("outdated", _("Parts out of date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "complete":
+            return queryset.filter(arabic_missing=0, arabic_outdated=0)
+        if self.value() == "missing":
+            return queryset.filter(arabic_missing__gt=0)
+        if self.value() == "outdated":
+            return queryset.filter(arabic_outdated__gt=0)
+        return queryset
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
+    form = ProcedureForm
+    list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
+                    "preview_link")
+    list_filter = ("status", ArabicStateFilter)
+    search_fields = (*languages.field_names("title"), "slug")
+    prepopulated_fields = {"slug": (languages.source_field("title"),)}
+    inlines = (SectionInline, QuestionInline, CitationInline)
+    readonly_fields = ("translation_status", "preview_link")
+    fieldsets = (
+        (None, {
+            "fields": (
+                "title", "slug", "short_name", "also_known_as", "summary", "translation_status",
+                "english_keeps_meaning", "confirm_arabic", "loaded_version", "preview_link",
+            )
+        }),
+    )
+
+    def get_queryset(self, request):
+        # The list's columns read these for every row: joined and annotated here, so that the
+        # list costs the same queries for one procedure or a hundred.
+        return super().get_queryset(request).select_related("live_version").annotate(
+            ever_published=Exists(Publication.objects.filter(procedure=OuterRef("pk"))))
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if roles.can_edit_english(request.user) else {}
+
+    def has_add_permission(self, request):
+        return roles.can_edit_english(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # History is never rewritten: a page leaves the public by being unpublished.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # The citations' formset checks markers in the texts being saved alongside it.
+        texts = [f for f in formsets if f.model in (Section, Question)]
+        for formset in formsets:
+            formset.siblings = texts
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        procedure = form.instance
+        revision = revisions.record_revision(procedure, request.user)
+        if revision is None:
+            self.message_user(request, gettext("Nothing had changed, so no new revision was recorded."))
+        elif procedure.live_version_id:
+            self.message_user(request, gettext(
+                "Saved as revision %(revision)d. Patients still read version %(version)d until a "
+                "clinical reviewer publishes this one.") % {
+                    "revision": revision.number, "version": procedure.live_version.number})
+        else:
+            self.message_user(request, gettext(
+                "Saved as revision %(revision)d, a draft: patients cannot see it until a clinical "
+                "reviewer publishes it.") % {"revision": revision.number})
+
+    @admin.display(description=_("Arabic"))
+    def translation_status(self, procedure):
+        return translation_status_html(procedure)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def workflow_state(self, procedure):
+        state = procedure.get_status_display()
+        if procedure.live_version_id:
+            live = gettext("live: version %(number)d") % {"number": procedure.live_version.number}
+            return format_html("{} ({})", state, live)
+        if procedure.ever_published:
+            return format_html('{} (<span class="state-overdue">{}</span>)', state, gettext("withdrawn"))
+        return state
+
+    @admin.display(description=_("Arabic"))
+    def arabic_state(self, procedure):
+        return arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated)
+
+    @admin.display(description=_("Review"))
+    def review_state(self, procedure):
+        live = procedure.live_version
+        if live is None:
+            return "-"
+        if live.review_overdue:
+            return format_html('<span class="state-overdue">{}</span>', gettext("Overdue"))
+        return gettext("Due %(date)s") % {"date": live.next_review_due.isoformat()}
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, procedure):
+        if not procedure.pk:
+            return gettext("Save first to preview.")
+        links = []
+        for code in languages.CODES:
+            label = languages.name(code)
+            with translation.override(code):
+                url = reverse("content:procedure_preview", kwargs={"slug": procedure.slug})
+            links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
+        return format_html("{} · {}", *links)

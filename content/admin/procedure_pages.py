@@ -1,0 +1,145 @@
+"""The procedure's own admin pages, beside Django's add, change and list pages: the review and
+publishing box on the change page and the POSTs of its buttons, the history with its restore
+buttons, and the word-by-word comparison of two revisions."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+
+from content import languages
+from content.admin import workflow_actions
+from content.admin.display import arabic_state_html
+from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
+from content.editing import revisions, roles
+from content.editing.models import Procedure
+from content.publishing import workflow as publishing
+
+
+class ProcedurePages:
+    """ProcedureAdmin's URLs and views of its own (mixed in before the ModelAdmin)."""
+
+    change_form_template = "admin/content/procedure/change_form.html"
+    object_history_template = "admin/content/procedure/history.html"
+
+    def get_urls(self):
+        own = [
+            path("<int:object_id>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
+                 name="content_procedure_workflow"),
+            path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
+                 name="content_procedure_compare"),
+            path("<int:object_id>/revisions/<int:number>/restore/",
+                 self.admin_site.admin_view(self.restore_view), name="content_procedure_restore"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        procedure = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if procedure is not None:
+            extra_context |= self._workflow_context(request, procedure)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, procedure):
+        latest = revisions.latest_revision(procedure)
+        user = request.user
+        return {
+            "workflow": {
+                "procedure": procedure,
+                "latest": latest,
+                "live": procedure.live_version,
+                "sent_back": publishing.last_send_back(procedure),
+                "buttons": workflow_actions.buttons(
+                    user, CHANGE_PAGE, Situation(procedure, latest, revision=latest)),
+                "arabic": arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated),
+                "problems": publishing.publish_problems(latest.content) if latest else [],
+                "role_note": self._role_note(user),
+            }
+        }
+
+    @staticmethod
+    def _role_note(user):
+        if roles.can_edit_english(user) and roles.can_edit_arabic(user):
+            return ""
+        if roles.can_edit_arabic(user):
+            return gettext("You can change the Arabic texts. English texts and structure are "
+                           "shown for reference.")
+        if roles.can_edit_english(user):
+            return gettext("You can change the English texts, the structure and the references. "
+                           "Arabic texts are for translators.")
+        return gettext("Your account cannot change texts here.")
+
+    def workflow_view(self, request, object_id, action):
+        """A button of the change page's review box (workflow_actions.ACTIONS) was pressed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        permitted = workflow_actions.permitted(action, request.user, CHANGE_PAGE)
+        return self._perform(permitted, request, procedure)
+
+    def restore_view(self, request, object_id, number):
+        """A history row's restore button was pressed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        action = workflow_actions.permitted("restore", request.user, HISTORY_PAGE)
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        return self._perform(action, request, procedure, number=number)
+
+    def _perform(self, action, request, procedure, **arguments):
+        message, level = workflow_actions.perform(action, request, procedure, **arguments)
+        self.message_user(request, message, level)
+        return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
+
+    def history_view(self, request, object_id, extra_context=None):
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        # Newest first; the list shows who and when, never the texts, so their documents stay unread.
+        revision_list = list(procedure.revisions.defer("content"))
+        latest = revision_list[0] if revision_list else None
+        versions = {p.revision_id: p for p in procedure.publications.all()}
+        user = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("History: %(title)s") % {"title": procedure},
+            "opts": self.model._meta,
+            "object": procedure,
+            # Each revision, the version it was published as, and the buttons of its row.
+            "revisions": [
+                (revision, versions.get(revision.pk), workflow_actions.buttons(
+                    user, HISTORY_PAGE, Situation(procedure, latest, revision=revision)))
+                for revision in revision_list
+            ],
+            "events": procedure.events.all(),
+            "can_restore": workflow_actions.may_do(user, "restore"),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def compare_view(self, request, object_id):
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        if not self.has_view_or_change_permission(request, procedure):
+            raise PermissionDenied
+        numbers = []
+        for key in ("from", "to"):
+            try:
+                numbers.append(int(request.GET.get(key, "")))
+            except ValueError:
+                numbers.append(None)
+        found = {r.number: r for r in procedure.revisions.filter(number__in=numbers)}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Compare revisions: %(title)s") % {"title": procedure},
+            "opts": self.model._meta,
+            "object": procedure,
+        }
+        if len(found) != len({n for n in numbers if n is not None}) or None in numbers:
+            context["error"] = gettext("Choose two revisions that exist, in the history list.")
+        else:
+            before, after = found[numbers[0]], found[numbers[1]]
+            context |= {"before": before, "after": after, "parts": [
+                (part.label, [(languages.name(code), code, languages.direction(code), html)
+                              for code, html in part.languages])
+                for part in revisions.compare(before.content, after.content)]}
+        return TemplateResponse(request, "admin/content/procedure/compare.html", context)
