@@ -11,6 +11,7 @@ from content.editing.revisions import save_clinic
 from content.models import GlossaryTerm, Procedure
 from content.publishing import workflow as publishing
 from content.site import page_cache
+from content.site.lru import LRU
 from tests.builders import add_section, make_clinic, make_procedure, publish
 
 PAGES = ("/en/", "/ar/procedures/pump/", "/en/procedures/pump/handout/",
@@ -177,3 +178,16 @@ def test_a_browser_without_gzip_gets_the_plain_page_after_one_with_gzip_was_serv
     assert not plain.has_header("Content-Encoding")
     assert gzip.decompress(compressed.content) == plain.content
     assert "Liver pump" in plain.content.decode()
+
+
+def test_the_in_process_lru_forgets_the_least_recently_used_first():
+    pages = LRU(10, size_of=len)
+    pages.put("a", "aaaa")
+    pages.put("b", "bbbb")
+    assert pages.get("a") == "aaaa"  # now the most recent
+    pages.put("c", "cccc")  # 12 > 10: b, the least recently used, goes
+    assert (pages.get("b"), pages.get("a"), pages.get("c")) == (None, "aaaa", "cccc")
+    pages.put("a", "a")  # replacing counts the new size only
+    assert pages.size == 5 and len(pages) == 2
+    pages.put("huge", "x" * 11)  # larger than the whole: kept by nobody
+    assert len(pages) == 0 and pages.size == 0

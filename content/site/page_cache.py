@@ -20,8 +20,6 @@ lookup, less than the liveness endpoint, which runs them all; `make bench` print
 
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +32,7 @@ from django.utils.http import parse_http_date_safe
 from content import languages
 from content.publishing.public_content import current_stamp
 from content.site.caching import delete_own_keys
+from content.site.lru import LRU
 from content.site.requests import accepts_gzip, is_admin_path
 
 # Query strings longer than this are answered but not kept: nobody shares a link that long, and
@@ -89,40 +88,10 @@ def _cacheable(response):
     )
 
 
-class RecentPages:
-    """The pages this process served last, in front of the shared cache: a page read from Redis
-    costs a round trip and a copy of every byte (100 KB for a PDF), a page held here nothing.
-    Never stale: a key names the content's stamp, so a change makes every key here unasked-for."""
-
-    def __init__(self, max_bytes):
-        self.max_bytes, self.size = max_bytes, 0
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
-    def put(self, key, entry):
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = entry
-            self.size += len(entry[0])
-            while self.size > self.max_bytes and self.entries:
-                _key, (content, _headers) = self.entries.popitem(last=False)
-                self.size -= len(content)
-
-
-recent_pages = RecentPages(max_bytes=settings.RECENT_PAGES_MEGABYTES * 1024 * 1024)
+# The pages this process served last, in front of the shared cache: a page read from Redis costs a
+# round trip and a copy of every byte (100 KB for a PDF), a page held here nothing. Never stale: a
+# key names the content's stamp, so a change makes every key here unasked-for.
+recent_pages = LRU(settings.RECENT_PAGES_MEGABYTES * 1024 * 1024, size_of=lambda entry: len(entry[0]))
 
 
 def forget_cached_pages():
@@ -164,9 +133,12 @@ class PublicPageCacheMiddleware:
         key = page_key(request) if might_be_public_page(request) else None
         if key is None:
             return self.get_response(request)
-        entry = recent_pages.get(key) or cache.get(key)
+        entry = recent_pages.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                recent_pages.put(key, entry)
         if entry is not None:
-            recent_pages.put(key, entry)
             response = self.replay(request, entry)
         else:
             response = self.get_response(request)
