@@ -11,6 +11,7 @@ from content.editing.revisions import save_clinic
 from content.models import GlossaryTerm, Procedure
 from content.publishing import workflow as publishing
 from content.site import page_cache
+from content.site.caching import count_own_keys
 from content.site.lru import LRU
 from tests.builders import add_section, make_clinic, make_procedure, publish
 
@@ -191,3 +192,57 @@ def test_the_in_process_lru_forgets_the_least_recently_used_first():
     assert pages.size == 5 and len(pages) == 2
     pages.put("huge", "x" * 11)  # larger than the whole: kept by nobody
     assert len(pages) == 0 and pages.size == 0
+
+
+# --- what a stranger's query string can add to the cache ------------------------------------------
+
+def entries():
+    """(keys in the shared cache, pages in this process's memory)."""
+    return count_own_keys(), len(page_cache.recent_pages)
+
+
+JUNK = ("utm_source={n}", "x{n}=1", "version=v{n}&fbclid={n}", "page=0&paper=a4&q{n}=")
+
+
+def test_junk_query_strings_add_no_cache_entry(client, db):
+    make_clinic()
+    live_pump()
+    for path in ("/ar/", "/en/procedures/pump/", "/en/procedures/pump/handout/", "/en/search/?q=pump",
+                 "/ar/glossary/"):
+        separator = "&" if "?" in path else "?"
+        text_of(client, path)
+        before = entries()
+        for n in range(60):
+            junk = JUNK[n % len(JUNK)].format(n=n)
+            with CaptureQueriesContext(connection) as queries:
+                text_of(client, f"{path}{separator}{junk}")
+            assert len(queries) == 1, (path, junk)  # served: the page kept for the clean address
+        assert entries() == before, path
+
+
+def test_known_parameters_still_get_their_own_page(client, db):
+    procedure = live_pump()
+    liver = make_procedure(slug="liver", title_en="Liver biopsy", title_ar="خزعة الكبد")
+    add_section(liver, "overview", body_en="A needle takes tissue.", body_ar="تأخذ إبرة نسيجا.")
+    publish(liver)
+    pump, biopsy = 'href="/en/procedures/pump/"', 'href="/en/procedures/liver/"'
+    found = text_of(client, "/en/search/?q=pump")
+    assert pump in found and biopsy not in found
+    found = text_of(client, "/en/search/?q=biopsy")
+    assert biopsy in found and pump not in found
+    assert text_of(client, "/en/search/?q=biopsy&page=1&utm_source=x") == found
+    assert biopsy not in text_of(client, "/en/search/?q=biopsy&page=2")
+    # An old printout's version is told the page changed; the live one, junk and none are not.
+    publish(procedure)
+    assert "notice--updated" in text_of(client, "/en/procedures/pump/?version=1")
+    assert "notice--updated" in text_of(client, "/en/procedures/pump/?version=01&utm_source=qr")
+    for query in ("", "?version=2", "?version=x", "?version=-1"):
+        assert "notice--updated" not in text_of(client, f"/en/procedures/pump/{query}"), query
+    # A version never published: the page's own address, whatever was kept.
+    invented = client.get("/en/procedures/pump/?version=3")
+    assert (invented.status_code, invented.url) == (302, "/en/procedures/pump/")
+    # Each paper size its own handout; an unknown one the designed 404, though A4 is kept.
+    a4 = text_of(client, "/en/procedures/pump/handout/")
+    assert text_of(client, "/en/procedures/pump/handout/?paper=a4") == a4
+    assert text_of(client, "/en/procedures/pump/handout/?paper=letter") != a4
+    assert client.get("/en/procedures/pump/handout/?paper=a5").status_code == 404
