@@ -4,6 +4,7 @@ import datetime
 import gzip
 from unittest import mock
 
+import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -246,3 +247,42 @@ def test_known_parameters_still_get_their_own_page(client, db):
     assert text_of(client, "/en/procedures/pump/handout/?paper=a4") == a4
     assert text_of(client, "/en/procedures/pump/handout/?paper=letter") != a4
     assert client.get("/en/procedures/pump/handout/?paper=a5").status_code == 404
+
+
+# --- a cache that fails or is full ---------------------------------------------------------------
+
+def failing_cache(**methods):
+    """The shared cache with `methods` raising what a full or unreachable Redis raises."""
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import OutOfMemoryError
+
+    errors = {"full": OutOfMemoryError("OOM command not allowed when used memory > 'maxmemory'."),
+              "down": RedisDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")}
+    broken = mock.Mock(wraps=cache)
+    for method, error in methods.items():
+        getattr(broken, method).side_effect = errors[error]
+    return mock.patch.object(page_cache, "cache", broken)
+
+
+@pytest.mark.parametrize("failing", [{"set": "full"}, {"get": "down", "set": "down"}])
+def test_a_cache_that_fails_or_is_full_still_serves_every_page_and_says_so_once(client, db, caplog, failing):
+    make_clinic()
+    live_pump()
+    expected = {path: text_of(client, path) for path in PAGES}  # the cache answers: nothing to report
+    page_cache.forget_cached_pages()
+    caplog.clear()
+    with failing_cache(**failing):
+        for path in PAGES:
+            for _ in range(2):
+                page_cache.recent_pages.clear()  # every page from the shared cache, as a new process
+                assert text_of(client, path) == expected[path], path
+    warnings = [record for record in caplog.records if record.name == page_cache.__name__]
+    assert [record.levelname for record in warnings] == ["WARNING"] * len(failing), warnings
+    assert all(record.exc_info is None for record in warnings)
+    caplog.clear()
+    text_of(client, "/en/")  # answering again: a new failure would be reported again
+    with failing_cache(**failing):
+        page_cache.recent_pages.clear()
+        text_of(client, "/ar/")
+    assert len([record for record in caplog.records if record.name == page_cache.__name__]) == len(failing)

@@ -16,7 +16,9 @@ is signed in. So its bytes are kept and served to everyone after, under a key ma
 - whether the reader's browser takes gzip: the page is kept as sent.
 
 Nothing is ever deleted on a change: the key just stops being asked for, and the cache's own
-eviction (LRU in Redis, culling in the memory cache) reclaims it. A kept page is answered by
+eviction (LRU in Redis, configured as the README's Deployment says; culling in the memory cache)
+reclaims it. A cache that fails or is full is never an outage: the page is drawn and served, and
+the failure logged once (shared_cache). A kept page is answered by
 PublicPageCacheMiddleware before the policy, compression, session, language, CSRF and
 authentication middleware and the URL resolver run: it costs that one query and a dictionary
 lookup, less than the liveness endpoint, which runs them all; `make bench` prints both.
@@ -24,6 +26,7 @@ lookup, less than the liveness endpoint, which runs them all; `make bench` print
 
 import functools
 import hashlib
+import logging
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,6 +44,8 @@ from content.publishing.public_content import current_stamp
 from content.site.caching import delete_own_keys
 from content.site.lru import LRU
 from content.site.requests import accepts_gzip, is_admin_path
+
+logger = logging.getLogger(__name__)
 
 # A page's query, as its view reads it, longer than this is answered but not kept (a search for a
 # whole paragraph): nobody shares a link that long.
@@ -184,6 +189,28 @@ def cached_public_page(view=None, *, query=None):
     return wrapper
 
 
+# The shared cache's operations failing since they last succeeded: each failure is reported once.
+failing = set()
+
+
+def shared_cache(operation, *args):
+    """cache.get or cache.set, never raising: a cache that is down or full (Redis without room
+    answers every write with an error) costs speed, never a page. A failure is logged once, at
+    WARNING, when the operation starts failing; it is logged again only after it has succeeded."""
+    try:
+        result = getattr(cache, operation)(*args)
+    except Exception as error:
+        if operation not in failing:
+            failing.add(operation)
+            logger.warning("The page cache failed to %s a page (%s: %s); pages are drawn without it "
+                           "until it answers again.", operation, type(error).__name__, error)
+        return None
+    if operation in failing:
+        failing.discard(operation)
+        logger.info("The page cache answers again (%s).", operation)
+    return result
+
+
 class PublicPageCacheMiddleware:
     """Serve a kept public page before the rest of the middleware and the URL resolver run.
 
@@ -204,7 +231,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         entry = recent_pages.get(key)
         if entry is None:
-            entry = cache.get(key)
+            entry = shared_cache("get", key)
             if entry is not None:
                 recent_pages.put(key, entry)
         if entry is not None:
@@ -214,7 +241,7 @@ class PublicPageCacheMiddleware:
             if not (getattr(response, "is_public_page", False) and _cacheable(response)):
                 return response
             entry = (response.content, tuple(response.headers.items()))
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            shared_cache("set", key, entry, settings.PAGE_CACHE_SECONDS)
             recent_pages.put(key, entry)
         return response
 
