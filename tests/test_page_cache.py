@@ -286,3 +286,20 @@ def test_a_cache_that_fails_or_is_full_still_serves_every_page_and_says_so_once(
         page_cache.recent_pages.clear()
         text_of(client, "/ar/")
     assert len([record for record in caplog.records if record.name == page_cache.__name__]) == len(failing)
+
+
+# --- HEAD ------------------------------------------------------------------------------------------
+
+def test_a_head_request_never_changes_what_a_get_is_sent(client, db):
+    live_pump()
+    for path in PAGES:
+        head = client.head(path)
+        assert head.status_code == 200 and not head.content, path
+        drawn = client.get(path)
+        assert drawn.has_header("ETag"), path
+        page_cache.recent_pages.clear()  # the shared cache's copy, as another process reads it
+        with CaptureQueriesContext(connection) as queries:
+            served = client.get(path)
+        assert len(queries) == 1 and served.headers["ETag"] == drawn.headers["ETag"], path
+        assert client.head(path).headers["ETag"] == drawn.headers["ETag"], path
+        assert client.get(path).headers["ETag"] == drawn.headers["ETag"], path

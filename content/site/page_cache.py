@@ -238,7 +238,10 @@ class PublicPageCacheMiddleware:
             response = self.replay(request, entry)
         else:
             response = self.get_response(request)
-            if not (getattr(response, "is_public_page", False) and _cacheable(response)):
+            # Only a GET's answer is kept: a HEAD's lacks what ConditionalGetMiddleware adds to a
+            # GET (its ETag), and must never become what every reader after it is sent.
+            if not (request.method == "GET" and getattr(response, "is_public_page", False)
+                    and _cacheable(response)):
                 return response
             entry = (response.content, tuple(response.headers.items()))
             shared_cache("set", key, entry, settings.PAGE_CACHE_SECONDS)
