@@ -110,7 +110,8 @@ DATABASES = {
 }
 # Two saves at once: SQLite's default deferred transactions fail at once with "database is
 # locked" when a read turns into a write. IMMEDIATE takes the write lock at BEGIN, so the second
-# save waits (up to `timeout` seconds) for the first and then goes on, as on PostgreSQL.
+# save waits (up to `timeout` seconds) for the first and then goes on, as on PostgreSQL. One that
+# waits longer is answered with a 503 page saying it was not saved (content.site.errors.busy).
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": int(os.environ.get("SQLITE_TIMEOUT_SECONDS", "20")),
