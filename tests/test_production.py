@@ -180,6 +180,23 @@ def test_the_admin_moves_to_the_path_the_environment_names():
     )
 
 
+@pytest.mark.urls("tests.moved_admin_urls")
+def test_a_staff_preview_never_tells_a_stranger_where_a_moved_admin_is(client, settings, demo_procedure):
+    from tests.moved_admin_urls import MOVED_ADMIN_PATH
+
+    settings.ADMIN_PATH, settings.ADMIN_URL_PREFIX = MOVED_ADMIN_PATH, "/" + MOVED_ADMIN_PATH
+    preview = f"/en/procedures/{DEMO_SLUG}/preview/"
+    patient = get_user_model().objects.create_user("patient", password=PASSWORD)
+    for visitor in (None, patient):
+        if visitor:
+            client.force_login(visitor)
+        response = client.get(preview)
+        assert response.status_code == 404, visitor
+        assert MOVED_ADMIN_PATH.strip("/") not in response.content.decode() + str(response.headers)
+    client.force_login(get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True))
+    assert client.get(preview).status_code == 200
+
+
 # --- staff sessions ------------------------------------------------------------------------------
 
 def age_session(client, idle, since_sign_in):

@@ -9,7 +9,6 @@ import dataclasses
 import functools
 from urllib.parse import urlencode
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import F, Subquery
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -149,10 +148,15 @@ def procedure_page(request, slug):
 
 
 @never_cache
-@staff_member_required
 @require_safe
 def procedure_preview(request, slug):
-    """The working copy as it would be published: rendered now, for staff only."""
+    """The working copy as it would be published: rendered now, for staff only.
+
+    Anyone else gets the 404 of an address that does not exist, never a redirect to the admin's
+    sign-in, which would tell a stranger where a moved admin (DJANGO_ADMIN_PATH) lives. Staff
+    open previews from the admin, signed in already."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404(_("There is no page at this address."))
     procedure = get_object_or_404(Procedure, slug=slug)
     document = build_document(snapshot(procedure))
     context = page_context(document, preview_info(procedure)) | _sharing_context(request)
