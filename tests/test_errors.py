@@ -1,6 +1,7 @@
 """Error pages: designed, in the address's language, with a way back and the clinic's phone."""
 
 import contextlib
+import logging
 import re
 import sqlite3
 from unittest import mock
@@ -156,6 +157,15 @@ def test_a_request_for_an_unknown_host_gets_the_400_page_without_echoing_the_hos
     response = client.get("/ar/", HTTP_HOST="evil.example")
     html = assert_designed_page(response, 400, "ar")
     assert "evil.example" not in html
+
+
+def test_a_request_for_an_unknown_host_is_one_warning_line_in_the_log(client, caplog):
+    # Robots send these by the thousand: one line each, not an ERROR with a traceback.
+    assert client.get("/en/", HTTP_HOST="evil.example").status_code == 400
+    [record] = caplog.records
+    assert (record.name, record.levelname) == ("django.security.DisallowedHost", "WARNING")
+    line = logging.Formatter().format(record)  # as the settings' console handler writes it
+    assert "evil.example" in line and "\n" not in line and "Traceback" not in line
 
 
 def test_error_pages_are_not_kept_by_shared_caches(client):
