@@ -199,7 +199,7 @@ def test_the_in_process_lru_forgets_the_least_recently_used_first():
 
 def entries():
     """(keys in the shared cache, pages in this process's memory)."""
-    return count_own_keys(), len(page_cache.recent_pages)
+    return count_own_keys(), len(page_cache.recent_pages.entries)
 
 
 JUNK = ("utm_source={n}", "x{n}=1", "version=v{n}&fbclid={n}", "page=0&paper=a4&q{n}=")
@@ -212,13 +212,15 @@ def test_junk_query_strings_add_no_cache_entry(client, db):
                  "/ar/glossary/"):
         separator = "&" if "?" in path else "?"
         text_of(client, path)
-        before = entries()
+        before, drawn = entries(), []
         for n in range(60):
             junk = JUNK[n % len(JUNK)].format(n=n)
             with CaptureQueriesContext(connection) as queries:
                 text_of(client, f"{path}{separator}{junk}")
-            assert len(queries) == 1, (path, junk)  # served: the page kept for the clean address
+            if len(queries) != 1:
+                drawn.append(junk)
         assert entries() == before, path
+        assert drawn == [], path  # each served: the page kept for the clean address
 
 
 def test_known_parameters_still_get_their_own_page(client, db):
@@ -241,7 +243,7 @@ def test_known_parameters_still_get_their_own_page(client, db):
         assert "notice--updated" not in text_of(client, f"/en/procedures/pump/{query}"), query
     # A version never published: the page's own address, whatever was kept.
     invented = client.get("/en/procedures/pump/?version=3")
-    assert (invented.status_code, invented.url) == (302, "/en/procedures/pump/")
+    assert invented.status_code == 302 and invented["Location"] == "/en/procedures/pump/"
     # Each paper size its own handout; an unknown one the designed 404, though A4 is kept.
     a4 = text_of(client, "/en/procedures/pump/handout/")
     assert text_of(client, "/en/procedures/pump/handout/?paper=a4") == a4
