@@ -18,10 +18,12 @@ is signed in. So its bytes are kept and served to everyone after, under a key ma
 Nothing is ever deleted on a change: the key just stops being asked for, and the cache's own
 eviction (LRU in Redis, configured as the README's Deployment says; culling in the memory cache)
 reclaims it. A cache that fails or is full is never an outage: the page is drawn and served, and
-the failure logged once (shared_cache). A kept page is answered by
-PublicPageCacheMiddleware before the policy, compression, session, language, CSRF and
-authentication middleware and the URL resolver run: it costs that one query and a dictionary
-lookup, less than the liveness endpoint, which runs them all; `make bench` prints both.
+the failure logged once (shared_cache).
+
+A kept page is answered by PublicPageCacheMiddleware before the policy, compression, session,
+language, CSRF and authentication middleware and the site's URL resolver run: it costs that one
+query, resolving the address among the public pages alone and a dictionary lookup, less than the
+liveness endpoint, which runs them all; `make bench` prints both.
 """
 
 import functools
