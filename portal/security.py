@@ -6,9 +6,7 @@ django-axes do the work. Only the choices that depend on the request are made he
 """
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import admin
@@ -17,6 +15,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
+from content.site.lru import LRU
 from content.site.requests import accepts_gzip, is_admin_path
 
 
@@ -37,8 +36,7 @@ class PublicGZipMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.memo = OrderedDict()
-        self.lock = threading.Lock()
+        self.memo = LRU(self.MEMO_ENTRIES)
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -68,16 +66,10 @@ class PublicGZipMiddleware:
 
     def compress(self, content):
         key = hashlib.blake2b(content, digest_size=16).digest()
-        with self.lock:
-            compressed = self.memo.get(key)
-            if compressed is not None:
-                self.memo.move_to_end(key)
-                return compressed
-        compressed = compress_string(content)
-        with self.lock:
-            self.memo[key] = compressed
-            if len(self.memo) > self.MEMO_ENTRIES:
-                self.memo.popitem(last=False)
+        compressed = self.memo.get(key)
+        if compressed is None:
+            compressed = compress_string(content)
+            self.memo.put(key, compressed)
         return compressed
 
 

@@ -110,7 +110,8 @@ DATABASES = {
 }
 # Two saves at once: SQLite's default deferred transactions fail at once with "database is
 # locked" when a read turns into a write. IMMEDIATE takes the write lock at BEGIN, so the second
-# save waits (up to `timeout` seconds) for the first and then goes on, as on PostgreSQL.
+# save waits (up to `timeout` seconds) for the first and then goes on, as on PostgreSQL. One that
+# waits longer is answered with a 503 page saying it was not saved (content.site.errors.busy).
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": int(os.environ.get("SQLITE_TIMEOUT_SECONDS", "20")),
@@ -273,7 +274,13 @@ LOGGING = {
     # propagate to it whatever the root logger's level says.
     "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # WeasyPrint warns about every CSS property it does not know; the handout CSS deliberately
-    # carries some for browsers (e.g. unicode-bidi: isolate after its embed fallback).
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "filters": {"one_warning_line": {"()": "portal.logs.OneWarningLine"}},
+    "loggers": {
+        # WeasyPrint warns about every CSS property it does not know; the handout CSS deliberately
+        # carries some for browsers (e.g. unicode-bidi: isolate after its embed fallback).
+        "weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"},
+        # A request for a host name not in DJANGO_ALLOWED_HOSTS (robots scanning addresses) gets
+        # the 400 page and one WARNING line naming the host, not an ERROR with a traceback.
+        "django.security.DisallowedHost": {"filters": ["one_warning_line"]},
+    },
 }

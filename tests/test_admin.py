@@ -162,7 +162,7 @@ def test_people_who_are_not_staff_cannot_reach_the_admin_or_previews(client, dja
     client.force_login(user)
     procedure = make_procedure(status=Procedure.Status.DRAFT)
     assert client.get(ADD_URL).status_code == 302
-    assert client.get(f"/en/procedures/{procedure.slug}/preview/").status_code == 302
+    assert client.get(f"/en/procedures/{procedure.slug}/preview/").status_code == 404
 
 
 def extract_form_data(page):

@@ -1,10 +1,13 @@
 """Error pages: designed, in the address's language, with a way back and the clinic's phone."""
 
+import contextlib
+import logging
 import re
+import sqlite3
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection, connections
 from django.http import Http404
 from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
@@ -156,6 +159,15 @@ def test_a_request_for_an_unknown_host_gets_the_400_page_without_echoing_the_hos
     assert "evil.example" not in html
 
 
+def test_a_request_for_an_unknown_host_is_one_warning_line_in_the_log(client, caplog):
+    # Robots send these by the thousand: one line each, not an ERROR with a traceback.
+    assert client.get("/en/", HTTP_HOST="evil.example").status_code == 400
+    [record] = caplog.records
+    assert (record.name, record.levelname) == ("django.security.DisallowedHost", "WARNING")
+    line = logging.Formatter().format(record)  # as the settings' console handler writes it
+    assert "evil.example" in line and "\n" not in line and "Traceback" not in line
+
+
 def test_error_pages_are_not_kept_by_shared_caches(client):
     assert client.get("/en/procedures/none/")["Cache-Control"] == "no-store"
 
@@ -177,3 +189,79 @@ def test_a_lazily_translated_message_is_shown_in_the_address_language():
     response = errors.page_not_found(request_for("/ar/x/"), Http404(message))
     with translation.override("ar"):
         assert str(message) in html_of(response)
+
+
+# --- SQLite's lock: a save that waited it out ------------------------------------------------------
+
+@pytest.fixture
+def sqlite_file(transactional_db, tmp_path, settings):
+    """A function that copies the test database, as it is, to a file that requests use from then
+    on, with the project's SQLite options but half a second for SQLITE_TIMEOUT_SECONDS, and returns
+    a function holding its write lock from another connection, as another save would. (The
+    in-memory test database locks differently, tests/test_concurrency.py.)"""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's write lock")
+    original, path = connections["default"], tmp_path / "portal.sqlite3"
+
+    def copy():
+        original.ensure_connection()
+        target = sqlite3.connect(path)
+        original.connection.backup(target)
+        target.close()
+        options = {**settings.SQLITE_OPTIONS, "timeout": 0.5}
+        connections["default"] = original.__class__(
+            {**original.settings_dict, "NAME": str(path), "OPTIONS": options}, alias="default")
+        return another_save
+
+    @contextlib.contextmanager
+    def another_save():
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+    yield copy
+    if connections["default"] is not original:
+        connections["default"].close()
+        connections["default"] = original
+
+
+BUSY = "Other changes are being saved at this moment. Please try again in a minute."
+NOT_SAVED = "What you sent has not been saved. Please go back and send it again."
+
+
+def assert_busy_page(response, language, saved_nothing=True):
+    html = assert_designed_page(response, 503, language)
+    assert response["Retry-After"].isdigit()
+    with translation.override(language):
+        assert translation.gettext(BUSY) in html
+        assert (translation.gettext(NOT_SAVED) in html) == saved_nothing
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_save_that_waits_out_sqlites_lock_is_told_it_was_not_saved(
+    client, sqlite_file, django_user_model, language, caplog
+):
+    client.force_login(django_user_model.objects.create_superuser("editor", password="x"))
+    add = "/admin/content/glossaryterm/add/"
+    assert client.get(add, HTTP_ACCEPT_LANGUAGE=language).status_code == 200  # the session is set up
+    another_save = sqlite_file()
+    form = {"slug": "stent", "term_en": "stent", "definition_en": "A small tube.", "_save": "Save"}
+    with another_save():
+        response = client.post(add, form, HTTP_ACCEPT_LANGUAGE=language)
+    assert_busy_page(response, language)
+    assert [(record.levelname, record.exc_info) for record in caplog.records] == [("WARNING", None)]
+    assert client.post(add, form, HTTP_ACCEPT_LANGUAGE=language).status_code == 302  # then it saves
+
+
+def test_a_sign_in_that_waits_out_sqlites_lock_is_told_to_try_again(client, sqlite_file, django_user_model):
+    django_user_model.objects.create_superuser("editor", password="a-long-password-1")
+    another_save = sqlite_file()
+    sign_in = {"username": "editor", "password": "a-long-password-1"}
+    with another_save():
+        response = client.post("/admin/login/?next=/admin/", sign_in)
+    assert_busy_page(response, "en")
+    assert client.post("/admin/login/?next=/admin/", sign_in).status_code == 302

@@ -4,6 +4,7 @@ import datetime
 import gzip
 from unittest import mock
 
+import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -11,6 +12,8 @@ from content.editing.revisions import save_clinic
 from content.models import GlossaryTerm, Procedure
 from content.publishing import workflow as publishing
 from content.site import page_cache
+from content.site.caching import count_own_keys
+from content.site.lru import LRU
 from tests.builders import add_section, make_clinic, make_procedure, publish
 
 PAGES = ("/en/", "/ar/procedures/pump/", "/en/procedures/pump/handout/",
@@ -177,3 +180,128 @@ def test_a_browser_without_gzip_gets_the_plain_page_after_one_with_gzip_was_serv
     assert not plain.has_header("Content-Encoding")
     assert gzip.decompress(compressed.content) == plain.content
     assert "Liver pump" in plain.content.decode()
+
+
+def test_the_in_process_lru_forgets_the_least_recently_used_first():
+    pages = LRU(10, size_of=len)
+    pages.put("a", "aaaa")
+    pages.put("b", "bbbb")
+    assert pages.get("a") == "aaaa"  # now the most recent
+    pages.put("c", "cccc")  # 12 > 10: b, the least recently used, goes
+    assert (pages.get("b"), pages.get("a"), pages.get("c")) == (None, "aaaa", "cccc")
+    pages.put("a", "a")  # replacing counts the new size only
+    assert pages.size == 5 and len(pages) == 2
+    pages.put("huge", "x" * 11)  # larger than the whole: kept by nobody
+    assert len(pages) == 0 and pages.size == 0
+
+
+# --- what a stranger's query string can add to the cache ------------------------------------------
+
+def entries():
+    """(keys in the shared cache, pages in this process's memory)."""
+    return count_own_keys(), len(page_cache.recent_pages.entries)
+
+
+JUNK = ("utm_source={n}", "x{n}=1", "version=v{n}&fbclid={n}", "page=0&paper=a4&q{n}=")
+
+
+def test_junk_query_strings_add_no_cache_entry(client, db):
+    make_clinic()
+    live_pump()
+    for path in ("/ar/", "/en/procedures/pump/", "/en/procedures/pump/handout/", "/en/search/?q=pump",
+                 "/ar/glossary/"):
+        separator = "&" if "?" in path else "?"
+        text_of(client, path)
+        before, drawn = entries(), []
+        for n in range(60):
+            junk = JUNK[n % len(JUNK)].format(n=n)
+            with CaptureQueriesContext(connection) as queries:
+                text_of(client, f"{path}{separator}{junk}")
+            if len(queries) != 1:
+                drawn.append(junk)
+        assert entries() == before, path
+        assert drawn == [], path  # each served: the page kept for the clean address
+
+
+def test_known_parameters_still_get_their_own_page(client, db):
+    procedure = live_pump()
+    liver = make_procedure(slug="liver", title_en="Liver biopsy", title_ar="خزعة الكبد")
+    add_section(liver, "overview", body_en="A needle takes tissue.", body_ar="تأخذ إبرة نسيجا.")
+    publish(liver)
+    pump, biopsy = 'href="/en/procedures/pump/"', 'href="/en/procedures/liver/"'
+    found = text_of(client, "/en/search/?q=pump")
+    assert pump in found and biopsy not in found
+    found = text_of(client, "/en/search/?q=biopsy")
+    assert biopsy in found and pump not in found
+    assert text_of(client, "/en/search/?q=biopsy&page=1&utm_source=x") == found
+    assert biopsy not in text_of(client, "/en/search/?q=biopsy&page=2")
+    # An old printout's version is told the page changed; the live one, junk and none are not.
+    publish(procedure)
+    assert "notice--updated" in text_of(client, "/en/procedures/pump/?version=1")
+    assert "notice--updated" in text_of(client, "/en/procedures/pump/?version=01&utm_source=qr")
+    for query in ("", "?version=2", "?version=x", "?version=-1"):
+        assert "notice--updated" not in text_of(client, f"/en/procedures/pump/{query}"), query
+    # A version never published: the page's own address, whatever was kept.
+    invented = client.get("/en/procedures/pump/?version=3")
+    assert invented.status_code == 302 and invented["Location"] == "/en/procedures/pump/"
+    # Each paper size its own handout; an unknown one the designed 404, though A4 is kept.
+    a4 = text_of(client, "/en/procedures/pump/handout/")
+    assert text_of(client, "/en/procedures/pump/handout/?paper=a4") == a4
+    assert text_of(client, "/en/procedures/pump/handout/?paper=letter") != a4
+    assert client.get("/en/procedures/pump/handout/?paper=a5").status_code == 404
+
+
+# --- a cache that fails or is full ---------------------------------------------------------------
+
+def failing_cache(**methods):
+    """The shared cache with `methods` raising what a full or unreachable Redis raises."""
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import OutOfMemoryError
+
+    errors = {"full": OutOfMemoryError("OOM command not allowed when used memory > 'maxmemory'."),
+              "down": RedisDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")}
+    broken = mock.Mock(wraps=cache)
+    for method, error in methods.items():
+        getattr(broken, method).side_effect = errors[error]
+    return mock.patch.object(page_cache, "cache", broken)
+
+
+@pytest.mark.parametrize("failing", [{"set": "full"}, {"get": "down", "set": "down"}])
+def test_a_cache_that_fails_or_is_full_still_serves_every_page_and_says_so_once(client, db, caplog, failing):
+    make_clinic()
+    live_pump()
+    expected = {path: text_of(client, path) for path in PAGES}  # the cache answers: nothing to report
+    page_cache.forget_cached_pages()
+    caplog.clear()
+    with failing_cache(**failing):
+        for path in PAGES:
+            for _ in range(2):
+                page_cache.recent_pages.clear()  # every page from the shared cache, as a new process
+                assert text_of(client, path) == expected[path], path
+    warnings = [record for record in caplog.records if record.name == page_cache.__name__]
+    assert [record.levelname for record in warnings] == ["WARNING"] * len(failing), warnings
+    assert all(record.exc_info is None for record in warnings)
+    caplog.clear()
+    text_of(client, "/en/")  # answering again: a new failure would be reported again
+    with failing_cache(**failing):
+        page_cache.recent_pages.clear()
+        text_of(client, "/ar/")
+    assert len([record for record in caplog.records if record.name == page_cache.__name__]) == len(failing)
+
+
+# --- HEAD ------------------------------------------------------------------------------------------
+
+def test_a_head_request_never_changes_what_a_get_is_sent(client, db):
+    live_pump()
+    for path in PAGES:
+        head = client.head(path)
+        assert head.status_code == 200 and not head.content, path
+        drawn = client.get(path)
+        assert drawn.has_header("ETag"), path
+        page_cache.recent_pages.clear()  # the shared cache's copy, as another process reads it
+        with CaptureQueriesContext(connection) as queries:
+            served = client.get(path)
+        assert len(queries) == 1 and served.headers["ETag"] == drawn.headers["ETag"], path
+        assert client.head(path).headers["ETag"] == drawn.headers["ETag"], path
+        assert client.get(path).headers["ETag"] == drawn.headers["ETag"], path

@@ -157,7 +157,7 @@ def test_an_untranslated_title_is_shown_in_english_marked_as_such(client):
 def test_unpublished_procedures_are_404_to_the_public_and_absent_from_the_list(client, status):
     procedure = make_procedure(status=status, title_en="Secret draft")
     assert client.get(f"/en/procedures/{procedure.slug}/").status_code == 404
-    assert client.get(f"/en/procedures/{procedure.slug}/preview/").status_code == 302
+    assert client.get(f"/en/procedures/{procedure.slug}/preview/").status_code == 404
     assert "Secret draft" not in html_of(client.get("/en/"))
 
 

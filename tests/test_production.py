@@ -180,6 +180,23 @@ def test_the_admin_moves_to_the_path_the_environment_names():
     )
 
 
+@pytest.mark.urls("tests.moved_admin_urls")
+def test_a_staff_preview_never_tells_a_stranger_where_a_moved_admin_is(client, settings, demo_procedure):
+    from tests.moved_admin_urls import MOVED_ADMIN_PATH
+
+    settings.ADMIN_PATH, settings.ADMIN_URL_PREFIX = MOVED_ADMIN_PATH, "/" + MOVED_ADMIN_PATH
+    preview = f"/en/procedures/{DEMO_SLUG}/preview/"
+    patient = get_user_model().objects.create_user("patient", password=PASSWORD)
+    for visitor in (None, patient):
+        if visitor:
+            client.force_login(visitor)
+        response = client.get(preview)
+        assert response.status_code == 404, visitor
+        assert MOVED_ADMIN_PATH.strip("/") not in response.content.decode() + str(response.headers)
+    client.force_login(get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True))
+    assert client.get(preview).status_code == 200
+
+
 # --- staff sessions ------------------------------------------------------------------------------
 
 def age_session(client, idle, since_sign_in):
@@ -271,13 +288,25 @@ def test_liveness_answers_without_touching_the_database(client, db):
 
 
 def test_readiness_checks_the_database_and_the_cache(client, db):
-    assert client.get("/health/ready").status_code == 200
+    response = client.get("/health/ready")
+    assert (response.status_code, response.content) == (200, b"ok\n")
     with mock.patch("portal.health.connection.cursor", side_effect=OSError("database down")):
         response = client.get("/health/ready")
     assert response.status_code == 503 and b"database" in response.content
-    with mock.patch("portal.health.cache.get", return_value=None):
-        response = client.get("/health/ready")
-    assert response.status_code == 503 and b"cache" in response.content
+
+
+def test_a_failing_or_full_cache_is_reported_but_keeps_the_server_in_the_balancer(client, db):
+    # Every app server shares the one Redis: failing them all for it would be the outage itself,
+    # while each still serves every page (drawn, not kept).
+    from redis.exceptions import OutOfMemoryError
+
+    full = OutOfMemoryError("OOM command not allowed when used memory > 'maxmemory'.")
+    for failure in ({"target": "portal.health.cache.get", "return_value": None},
+                    {"target": "portal.health.cache.set", "side_effect": full}):
+        with mock.patch(**failure):
+            response = client.get("/health/ready")
+        assert response.status_code == 200, failure
+        assert response.content == b"ok\ncache: failing; pages are drawn without it\n"
 
 
 # --- the cache this test run owns -------------------------------------------------------------------

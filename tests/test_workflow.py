@@ -474,9 +474,11 @@ def test_an_old_printout_is_told_the_page_changed_and_the_current_one_is_not(cli
     publish(demo_procedure)
     old = page(client, "ar", version=1)
     assert "notice--updated" in old
-    for current in (page(client, "ar", version=2), page(client, "ar"), page(client, "ar", version="x"),
-                    page(client, "ar", version=99)):
+    for current in (page(client, "ar", version=2), page(client, "ar"), page(client, "ar", version="x")):
         assert "notice--updated" not in current
+    # A version never published leads to the page's own address (not a page kept per number).
+    invented = client.get(PAGE.format(language="ar"), {"version": 99})
+    assert (invented.status_code, invented.url) == (302, PAGE.format(language="ar"))
 
 
 @pytest.mark.parametrize("language, direction", [("en", "ltr"), ("ar", "rtl")])

@@ -11,8 +11,10 @@ and a failing lookup just leaves the phone out.
 """
 
 import logging
+import sys
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, reverse
@@ -27,6 +29,8 @@ from content import languages
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "errors/error.html"
+# How long a reader is asked to wait before trying again when the database is busy.
+BUSY_RETRY_AFTER_SECONDS = 10
 
 
 def _language_of(request):
@@ -179,8 +183,42 @@ def gone(request, message=None):
 
 
 def server_error(request):
+    # Django calls this while it handles the exception, so the exception is at hand here.
+    if _database_busy(sys.exc_info()[1]):
+        return busy(request)
     with translation.override(_language_of(request)):
         return _render(
             500, _("Something went wrong on our side"),
             _("This is not your fault. Please try again in a few minutes."),
         )
+
+
+def _database_busy(exception):
+    """SQLite refusing a write that waited settings.SQLITE_TIMEOUT_SECONDS for another to finish."""
+    return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
+def busy(request):
+    """The 503 page for a request that waited out SQLite's lock: busy, try again, and for a form
+    sent, that it was not saved. In the address's language, or for the admin, whose addresses
+    have none, in the language it is shown in."""
+    language = get_language_from_path(getattr(request, "path_info", "") or "")
+    if not language:
+        chosen = getattr(request, "LANGUAGE_CODE", "")
+        language = chosen if chosen in languages.CODES else languages.SOURCE
+    with translation.override(language):
+        message = ""
+        if request.method == "POST":
+            message = _("What you sent has not been saved. Please go back and send it again.")
+        response = _render(
+            503, _("The portal is busy"),
+            _("Other changes are being saved at this moment. Please try again in a minute."),
+            message,
+        )
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    # One line, not the traceback Django logs for a 500: the wait is the expected end of a
+    # rare collision (SQLITE_TIMEOUT_SECONDS), not a fault in the code.
+    logger.warning("Database busy: %s %s waited out the lock and was answered 503",
+                   request.method, getattr(request, "path", ""))
+    response._has_been_logged = True
+    return response

@@ -8,25 +8,35 @@ is signed in. So its bytes are kept and served to everyone after, under a key ma
 - the release: a digest of the code, templates, translations and static files, so a deployment
   never serves a page drawn by the previous one (the Redis cache outlives the processes);
 - the day, because pages say when a review fell due and handouts when they were printed;
-- the site's address, and the path with its query string (which begins with the language);
+- the site's address, and the path (which begins with the language);
+- the query parameters the page's view reads, each as the view understands it, and nothing else
+  (declared with the view: `@cached_public_page(query={"version": ...})`), so `?utm_source=...`,
+  a misspelt parameter or a value the view reads as its default all find the one page, and a
+  stranger inventing query strings adds nothing to the cache;
 - whether the reader's browser takes gzip: the page is kept as sent.
 
 Nothing is ever deleted on a change: the key just stops being asked for, and the cache's own
-eviction (LRU in Redis, culling in the memory cache) reclaims it. A kept page is answered by
-PublicPageCacheMiddleware before the policy, compression, session, language, CSRF and
-authentication middleware and the URL resolver run: it costs that one query and a dictionary
-lookup, less than the liveness endpoint, which runs them all; `make bench` prints both.
+eviction (LRU in Redis, configured as the README's Deployment says; culling in the memory cache)
+reclaims it. A cache that fails or is full is never an outage: the page is drawn and served, and
+the failure logged once (shared_cache).
+
+A kept page is answered by PublicPageCacheMiddleware before the policy, compression, session,
+language, CSRF and authentication middleware and the site's URL resolver run: it costs that one
+query, resolving the address among the public pages alone and a dictionary lookup, less than the
+liveness endpoint, which runs them all; `make bench` prints both.
 """
 
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
+import logging
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -34,11 +44,16 @@ from django.utils.http import parse_http_date_safe
 from content import languages
 from content.publishing.public_content import current_stamp
 from content.site.caching import delete_own_keys
+from content.site.lru import LRU
 from content.site.requests import accepts_gzip, is_admin_path
 
-# Query strings longer than this are answered but not kept: nobody shares a link that long, and
-# an endless supply of distinct ones must not push real pages out of the cache.
+logger = logging.getLogger(__name__)
+
+# A page's query, as its view reads it, longer than this is answered but not kept (a search for a
+# whole paragraph): nobody shares a link that long.
 MAX_CACHED_QUERY_STRING = 300
+# The views marked with cached_public_page: what portal/urls.py serves under the language prefix.
+PUBLIC_URLCONF = "content.site.urls"
 RELEASE_FOLDERS = ("content", "portal", "templates", "locale", "static")
 RELEASE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg", ".woff2", ".ico",
                     ".png", ".json"}
@@ -68,10 +83,60 @@ def might_be_public_page(request):
     return language in languages.CODES and not is_admin_path(request)
 
 
+class NotKept(Exception):
+    """Raised by a query parameter's normaliser for a value its view answers with something never
+    kept (a 404, a redirect): such a request is passed to the view without a cache lookup."""
+
+
+def public_page_query(request):
+    """The query parameters the view at this address reads ({name: normaliser}), or None if the
+    address is not a public page (an unknown address is answered without a cache lookup).
+
+    The language prefix is taken off and the rest resolved among the public pages alone: a
+    fraction of resolving the whole site, with no need to activate the language first."""
+    _language, _slash, rest = request.path_info[1:].partition("/")
+    try:
+        match = get_resolver(PUBLIC_URLCONF).resolve("/" + rest)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page_query", None)
+
+
+def page_query(request, reads):
+    """The query string of the page the view will draw: only the parameters it reads, each
+    normalised as the view reads it, in a fixed order. None when the view answers this request
+    with something never kept, or the result is too long to be worth keeping."""
+    if not reads or not request.META.get("QUERY_STRING"):
+        return ""
+    try:
+        given = request.GET
+    except SuspiciousOperation:  # too many parameters: the view answers it (a 400)
+        return None
+    pairs = []
+    for name, normalise in sorted(reads.items()):
+        value = given.get(name)
+        if value is None:
+            continue
+        try:
+            value = normalise(value)
+        except NotKept:
+            return None
+        if value is not None:
+            pairs.append((name, value))
+    query = urlencode(pairs)
+    return query if len(query) <= MAX_CACHED_QUERY_STRING else None
+
+
 def page_key(request):
-    """The page's key, or None for one not worth keeping. The language is in the path."""
-    query = request.META.get("QUERY_STRING", "")
-    if len(query) > MAX_CACHED_QUERY_STRING:
+    """The page's key, or None for an address whose answer is never kept. The language is in the
+    path."""
+    if not might_be_public_page(request):
+        return None
+    reads = public_page_query(request)
+    if reads is None:
+        return None
+    query = page_query(request, reads)
+    if query is None:
         return None
     # Kept as sent: compressed for a reader whose browser takes gzip, plain for one whose does not.
     encoding = "gzip" if accepts_gzip(request) else ""
@@ -89,40 +154,10 @@ def _cacheable(response):
     )
 
 
-class RecentPages:
-    """The pages this process served last, in front of the shared cache: a page read from Redis
-    costs a round trip and a copy of every byte (100 KB for a PDF), a page held here nothing.
-    Never stale: a key names the content's stamp, so a change makes every key here unasked-for."""
-
-    def __init__(self, max_bytes):
-        self.max_bytes, self.size = max_bytes, 0
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
-    def put(self, key, entry):
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = entry
-            self.size += len(entry[0])
-            while self.size > self.max_bytes and self.entries:
-                _key, (content, _headers) = self.entries.popitem(last=False)
-                self.size -= len(content)
-
-
-recent_pages = RecentPages(max_bytes=settings.RECENT_PAGES_MEGABYTES * 1024 * 1024)
+# The pages this process served last, in front of the shared cache: a page read from Redis costs a
+# round trip and a copy of every byte (100 KB for a PDF), a page held here nothing. Never stale: a
+# key names the content's stamp, so a change makes every key here unasked-for.
+recent_pages = LRU(settings.RECENT_PAGES_MEGABYTES * 1024 * 1024, size_of=lambda entry: len(entry[0]))
 
 
 def forget_cached_pages():
@@ -132,10 +167,18 @@ def forget_cached_pages():
     recent_pages.clear()
 
 
-def cached_public_page(view):
+def cached_public_page(view=None, *, query=None):
     """Mark the view's answers as public pages: the same for every reader, so
     PublicPageCacheMiddleware keeps them. Only complete 200 answers are kept; a 404, a 410 or a
-    redirect is worked out every time."""
+    redirect is worked out every time.
+
+    `query` names every query parameter the view reads, with a function giving the value as the
+    view understands it: a string (part of the page's key), None (the view reads it as if it were
+    not given: not part of the key) or NotKept raised (the view answers it with something never
+    kept). Any other parameter is no part of the key: the view must not read it.
+    """
+    if view is None:
+        return functools.partial(cached_public_page, query=query)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -143,7 +186,31 @@ def cached_public_page(view):
         response.is_public_page = True
         return response
 
+    # Copied onto the decorators above by their functools.wraps; read by public_page_query().
+    wrapper.public_page_query = dict(query or {})
     return wrapper
+
+
+# The shared cache's operations failing since they last succeeded: each failure is reported once.
+failing = set()
+
+
+def shared_cache(operation, *args):
+    """cache.get or cache.set, never raising: a cache that is down or full (Redis without room
+    answers every write with an error) costs speed, never a page. A failure is logged once, at
+    WARNING, when the operation starts failing; it is logged again only after it has succeeded."""
+    try:
+        result = getattr(cache, operation)(*args)
+    except Exception as error:
+        if operation not in failing:
+            failing.add(operation)
+            logger.warning("The page cache failed to %s a page (%s: %s); pages are drawn without it "
+                           "until it answers again.", operation, type(error).__name__, error)
+        return None
+    if operation in failing:
+        failing.discard(operation)
+        logger.info("The page cache answers again (%s).", operation)
+    return result
 
 
 class PublicPageCacheMiddleware:
@@ -161,19 +228,25 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = page_key(request) if might_be_public_page(request) else None
+        key = page_key(request)
         if key is None:
             return self.get_response(request)
-        entry = recent_pages.get(key) or cache.get(key)
+        entry = recent_pages.get(key)
+        if entry is None:
+            entry = shared_cache("get", key)
+            if entry is not None:
+                recent_pages.put(key, entry)
         if entry is not None:
-            recent_pages.put(key, entry)
             response = self.replay(request, entry)
         else:
             response = self.get_response(request)
-            if not (getattr(response, "is_public_page", False) and _cacheable(response)):
+            # Only a GET's answer is kept: a HEAD's lacks what ConditionalGetMiddleware adds to a
+            # GET (its ETag), and must never become what every reader after it is sent.
+            if not (request.method == "GET" and getattr(response, "is_public_page", False)
+                    and _cacheable(response)):
                 return response
             entry = (response.content, tuple(response.headers.items()))
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            shared_cache("set", key, entry, settings.PAGE_CACHE_SECONDS)
             recent_pages.put(key, entry)
         return response
 

@@ -9,9 +9,8 @@ import dataclasses
 import functools
 from urllib.parse import urlencode
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import F, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,7 +33,7 @@ from content.rendering.glossary_marks import sort_key as glossary_sort_key
 from content.search import text as search
 from content.search.indexing import ranked_entries
 from content.site import errors
-from content.site.page_cache import cached_public_page
+from content.site.page_cache import NotKept, cached_public_page
 from content.site.structured_data import medical_web_page
 
 
@@ -90,13 +89,18 @@ def answers_gone(view):
     return wrapper
 
 
-def _printed_version(request, live_number):
-    """The version a printout's QR code carries, when it is older than the live one."""
+def _asked_version(text):
+    """The version number a printout's QR code carries (`?version=3`); None for anything else."""
     try:
-        printed = int(request.GET.get("version", ""))
+        number = int(text)
     except ValueError:
         return None
-    return printed if 1 <= printed < live_number else None
+    return number if number >= 1 else None
+
+
+def _version_key(text):
+    number = _asked_version(text)
+    return None if number is None else str(number)
 
 
 def _sharing_context(request):
@@ -119,14 +123,20 @@ def _public(response, publication):
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(query={"version": _version_key})
 @answers_gone
 def procedure_page(request, slug):
     publication = _live_version(slug)
+    printed = _asked_version(request.GET.get("version", ""))
+    if printed is not None and printed > publication.number:
+        # No printout carries a version never published: the page at its own address, which is
+        # not kept under every number a stranger can invent.
+        return HttpResponseRedirect(request.path)
     info = PageInfo.of(publication)
     context = page_context(publication.document, info)
     context |= _sharing_context(request) | {
-        "printed_version": _printed_version(request, publication.number),
+        # Told that their printout was updated only if it is older than the live version.
+        "printed_version": printed if printed is not None and printed < publication.number else None,
     }
     context["structured_data"] = medical_web_page(publication.document, info, languages.active(),
                                                   context["page_url"])
@@ -138,25 +148,39 @@ def procedure_page(request, slug):
 
 
 @never_cache
-@staff_member_required
 @require_safe
 def procedure_preview(request, slug):
-    """The working copy as it would be published: rendered now, for staff only."""
+    """The working copy as it would be published: rendered now, for staff only.
+
+    Anyone else gets the 404 of an address that does not exist, never a redirect to the admin's
+    sign-in, which would tell a stranger where a moved admin (DJANGO_ADMIN_PATH) lives. Staff
+    open previews from the admin, signed in already."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404(_("There is no page at this address."))
     procedure = get_object_or_404(Procedure, slug=slug)
     document = build_document(snapshot(procedure))
     context = page_context(document, preview_info(procedure)) | _sharing_context(request)
     return render(request, "content/procedure_detail.html", context)
 
 
+DEFAULT_PAPER = "a4"
+
+
+def _paper_key(text):
+    if text not in PAPER_SIZES:
+        raise NotKept  # the view answers 404
+    return None if text == DEFAULT_PAPER else text
+
+
 def _handout_request(request, slug, bilingual, **annotations):
-    paper = request.GET.get("paper", "a4")
+    paper = request.GET.get("paper", DEFAULT_PAPER)
     if paper not in PAPER_SIZES:
         raise Http404(_("There is no handout on paper size %(paper)s.") % {"paper": paper[:20]})
     return _live_version(slug, **annotations), paper, BILINGUAL if bilingual else languages.active()
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(query={"paper": _paper_key})
 @answers_gone
 def handout_page(request, slug, bilingual=False):
     """The handout as a web page: what the PDF shows, for the browser's own printing."""
@@ -167,7 +191,7 @@ def handout_page(request, slug, bilingual=False):
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(query={"paper": _paper_key})
 @answers_gone
 def handout_pdf(request, slug, bilingual=False):
     publication, paper, variant = _handout_request(
@@ -238,8 +262,13 @@ def _page_number(text):
     return min(max(number, 1), MAX_SEARCH_PAGE)
 
 
+def _page_key(text):
+    number = _page_number(text)
+    return None if number == 1 else str(number)
+
+
 @require_safe
-@cached_public_page
+@cached_public_page(query={"q": lambda text: text or None, "page": _page_key})
 def search_page(request):
     """Search the live pages in the page's language: a plain GET form, no JavaScript needed, and
     plain links between pages of results."""

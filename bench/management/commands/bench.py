@@ -14,7 +14,8 @@ ratio is taken against, measured at the start and the end of the same run.
 Then the list and search again with --procedures made-up procedures (1,000 by default) published
 beside the demo (bench/generated_procedures.py).
 The driver also counts each page's database queries on a cache miss and when cached, and times
-the miss (one request, in-process: a PDF nobody has asked for yet, a page after a publish).
+the miss (one request, in-process: a PDF nobody has asked for yet, a page after a publish), and
+counts the cache entries 1,000 requests with junk query strings add (goal: 0).
 """
 
 import gzip
@@ -117,12 +118,15 @@ class Command(BaseCommand):
         parser.add_argument("--generate-procedures", type=int, help=SUPPRESS)
         parser.add_argument("--count-queries", nargs="*", help=SUPPRESS)
         parser.add_argument("--delete-own-cache-keys", action="store_true", help=SUPPRESS)
+        parser.add_argument("--junk-queries", metavar="PATH", help=SUPPRESS)
 
     def handle(self, **options):
         if options["generate_procedures"] is not None:
             return self.generate_procedures(options["generate_procedures"])
         if options["count_queries"] is not None:
             return self.count_queries(options["count_queries"])
+        if options["junk_queries"]:
+            return self.junk_queries(options["junk_queries"])
         if options["delete_own_cache_keys"]:
             from content.site.caching import delete_own_keys
 
@@ -170,6 +174,10 @@ class Command(BaseCommand):
         self.stdout.write(f"trivial view: {trivial:.0f} req/s (mean of start and end)")
         for label, _path, result in rows:
             self.stdout.write(f"  {label:<16} {result.requests_per_second / trivial:5.2f}x the trivial view")
+        # The flood that filled Redis before page keys held only the parameters a view reads.
+        junk = json.loads(server.bench_step("--junk-queries", PAGES["pdf ar"], capture=True))
+        self.stdout.write(f"cache entries added by 1,000 junk query strings: {junk['shared']} shared, "
+                          f"{junk['recent']} in a process's recent pages (goal 0)")
 
         if procedures:
             server.bench_step("--generate-procedures", str(procedures))
@@ -228,6 +236,25 @@ class Command(BaseCommand):
                 figures.append(len(captured))
             counts[path] = [*figures, round(miss_ms, 1)]
         self.stdout.write(json.dumps(counts))
+
+    def junk_queries(self, path):
+        """{"shared": keys, "recent": pages} that 1,000 requests of `path` with distinct junk query
+        strings (?utm_source=N) added to this environment's cache and this process's memory."""
+        from django.test import Client
+
+        from content.site.caching import count_own_keys
+        from content.site.page_cache import recent_pages
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        client.get(path)  # the page itself may be drawn and kept: that is not the junk's doing
+        before = count_own_keys(), len(recent_pages)
+        for n in range(1000):
+            response = client.get(f"{path}?utm_source={n}")
+            if response.status_code != 200:
+                raise CommandError(f"{path}?utm_source={n} -> {response.status_code}")
+        self.stdout.write(json.dumps({"shared": count_own_keys() - before[0],
+                                      "recent": len(recent_pages) - before[1]}))
 
     def generate_procedures(self, count):
         from bench.generated_procedures import generate_procedures
