@@ -2,16 +2,15 @@
 
 import pytest
 
+from content.rendering.words import normalise, tokens
 from content.search.text import (
     build_index,
     highlight,
     index_matches,
     index_text,
-    normalise,
     parse_query,
     rank,
     text_from_html,
-    tokens,
 )
 
 

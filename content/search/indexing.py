@@ -3,7 +3,7 @@
 Computed once, when a version is published, from the version's own document, so search only
 ever reflects live, reviewed text, and a public request never re-indexes:
 
-- `search_entries` makes one SearchEntry per language: content.search.text.text's keys per field, the
+- `search_entries` makes one SearchEntry per language: content.search.text's keys per field, the
   plain texts a snippet is drawn from; `store_search_entries` adds a SearchKey row per distinct
   key, with the fields it occurs in.
 - `ranked_entries` answers a search from those rows: the database ranks every live entry that
@@ -29,6 +29,7 @@ from django.utils import translation
 from content import languages
 from content.editing.models import Procedure, Section
 from content.publishing.localized import local_text
+from content.rendering.words import fold
 from content.search import text as search
 from content.search.models import SearchEntry, SearchKey
 
@@ -69,7 +70,7 @@ def search_entries(publication):
             title_index=index["title"], headings_index=index["headings"],
             glossary_terms_index=index["glossary_terms"], text_index=index["text"],
             title=texts.get("title", "")[:200], title_language=local["title"].language,
-            sort_title=search.fold(texts.get("title", "")[:200]),
+            sort_title=fold(texts.get("title", "")[:200]),
             summary=texts.get("summary", ""),
             headings="\n".join(headings), text="\n".join(bodies),
         ))
