@@ -2,8 +2,9 @@
 
 import pytest
 
-from content.rendering.words import normalise, tokens
+from content.rendering.words import fold, normalise, tokens
 from content.search.text import (
+    COMMON_WORDS,
     build_index,
     highlight,
     index_matches,
@@ -190,6 +191,10 @@ def test_a_mixed_script_query_finds_both_scripts_even_glued_together():
 
 def test_a_query_of_only_common_words_still_searches_them():
     assert parse_query("the").terms == ("the",)
+
+
+def test_the_common_words_are_written_as_they_fold():
+    assert {word for word in COMMON_WORDS if fold(word) != word} == set()
 
 
 # --- Index and plain text ---

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import mark_safe
 
+from content import languages
 from content.rendering.words import (
     ARABIC_MARKS,
     ARABIC_WORD,
@@ -53,20 +54,8 @@ from content.rendering.words import (
     word_keys,
 )
 
-# Words too common to say anything about what a reader looks for. Dropped from queries only
-# (unless a query is nothing else), in their folded spelling.
-STOPWORDS = {
-    "en": {
-        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "is", "are", "be",
-        "can", "i", "my", "me", "you", "your", "what", "how", "do", "does", "will", "it", "at",
-        "by", "from", "this", "that", "when", "why", "who", "which", "if", "about", "not", "no",
-        "am", "was", "have", "has", "get",
-    },
-    "ar": {
-        "في", "من", "علي", "الي", "عن", "ما", "ماذا", "هل", "كيف", "متي", "لماذا", "هو", "هي", "مع",
-        "ان", "او", "و", "التي", "الذي", "هذا", "هذه", "كم", "لا", "ثم", "لي", "انا", "قد",
-    },
-}
+# Words dropped from a query (unless it is nothing else), in any of the portal's languages.
+COMMON_WORDS = languages.common_words()
 
 MAX_QUERY_CHARACTERS = 200
 MAX_QUERY_TERMS = 12
@@ -79,7 +68,7 @@ SEARCH_FIELDS = tuple(FIELD_WEIGHTS)
 SNIPPET_CHARACTERS = 200
 
 
-def index_text(text, language="en"):
+def index_text(text, language=languages.SOURCE):
     """The text's distinct keys, in order of first use, padded with a space at each end for
     whole-key substring tests (" key "). What to store: a long page's index is about a fifth of
     its text, and scanning it is as quick."""
@@ -93,7 +82,7 @@ def _field_text(value):
     return str(value or "")
 
 
-def build_index(document, language="en"):
+def build_index(document, language=languages.SOURCE):
     """The per-field index to store with a published document (see the module docstring)."""
     return {name: index_text(_field_text(document.get(name)), language) for name in SEARCH_FIELDS}
 
@@ -119,12 +108,11 @@ class Query:
         return [f" {term}" if len(term) >= MIN_PREFIX_MATCH else f" {term} " for term in self.terms]
 
 
-def parse_query(query, language="en"):
+def parse_query(query, language=languages.SOURCE):
     """The query's keys, common words dropped, duplicates and excess removed."""
     text = (query or "")[:MAX_QUERY_CHARACTERS]
     words = tokens(text, language)
-    common = STOPWORDS["en"] | STOPWORDS["ar"]
-    meaningful = [t for t in words if t.folded not in common and t.key not in common]
+    meaningful = [t for t in words if t.folded not in COMMON_WORDS and t.key not in COMMON_WORDS]
     terms = tuple(dict.fromkeys(t.key for t in (meaningful or words)))
     return Query(
         text=text,
@@ -180,7 +168,7 @@ def _score_field(terms, indexed):
     return found, score
 
 
-def rank(query, documents, language="en", limit=None):
+def rank(query, documents, language=languages.SOURCE, limit=None):
     """Documents that match `query`, best first, each with a highlighted title and snippet.
 
     `query` is a string or a parsed Query. Order: more query words found first; then a match in
@@ -213,7 +201,7 @@ def rank(query, documents, language="en", limit=None):
     return draw(results, query, language)
 
 
-def draw(results, query, language="en"):
+def draw(results, query, language=languages.SOURCE):
     """Give each result its highlighted title and snippet (rank's own, or a page the database
     ranked); returns `results`."""
     for result in results:
@@ -222,7 +210,7 @@ def draw(results, query, language="en"):
     return results
 
 
-def highlight(text, query, language="en"):
+def highlight(text, query, language=languages.SOURCE):
     """The whole text, HTML-escaped, with every matching word wrapped in <mark>."""
     if not isinstance(query, Query):
         query = parse_query(query, language)
@@ -250,7 +238,7 @@ def _answering_words(text, start, end, terms):
                 yield begins, begins + length
 
 
-def snippet(document, query, language="en", length=SNIPPET_CHARACTERS):
+def snippet(document, query, language=languages.SOURCE, length=SNIPPET_CHARACTERS):
     """About `length` characters of the document around its first match in the text (or the
     headings, then the summary), escaped, matches in <mark>, "…" where it was cut.
 
