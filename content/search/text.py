@@ -1,43 +1,29 @@
-"""Bilingual search: pure functions over plain text and dicts, with no database in sight.
+"""Search's text work: queries, the keys a page is stored under, and the results' titles and snippets.
 
-Patients type the way they speak: Arabic with or without tashkeel, any form of alef, ta marbuta
-for ha, alef maqsura for ya, words glued to the prefixes wa-, al-, bi-, li-, ka-; English in any
-case, singular or plural. Every word of a query and of a document is therefore reduced to one
-*key* by the same rules, and two words match when their keys are equal (or, for a query word of
-4+ letters, when a document key starts with it, so "chemo" finds "chemotherapy").
+Words are reduced to keys by content.rendering.words (Arabic folding and prefixes, English case
+and plurals); a query word answers a page's word when their keys are equal or, for a query word
+of MIN_PREFIX_MATCH letters or more, when the page's key starts with it ("chemo" finds
+"chemotherapy").
 
-The word rules (folding, keys) are content.rendering.words's, which glossary marking shares.
+- At publish time, `build_index(document)` gives each searched field (SEARCH_FIELDS) its distinct
+  keys, which content.search.indexing stores and ranks in the database: the one ranking. The
+  database does no language work, so SQLite and PostgreSQL find and order alike.
+- At search time, `parse_query` gives the query's keys, the database chooses and orders a page of
+  results, and `draw` gives each its highlighted title and snippet, reading a text only up to its
+  first match (about 0.1 ms for the demo page's 19,000 characters, 0.2 to 0.3 ms while its words
+  are new).
+- `text_from_html` gives the plain text of rendered HTML, which is what is indexed and quoted.
 
-How the portal uses it (content.search.indexing; the database does no language work, so SQLite
-and PostgreSQL behave the same):
-
-1. At publish time, `build_index(document, language)` is stored beside the published version:
-   per field, a space-padded string of the distinct keys (" key key key "); each distinct key
-   is also a row of its own, with the fields it occurs in. `index_text()` gives one such string
-   for any text.
-2. At search time, `parse_query(query, language)` gives the query's keys, and the database ranks
-   every page that has one by those rows, with `rank`'s rules and order, and returns one page of
-   results. (`query.needles` and `index_matches` are the same test as a substring of a stored
-   index: no case or collation rules come into it because keys are already folded.)
-3. `rank(query, documents, language, limit=...)` is the reference for those rules, which a test
-   holds the database to: it scores documents from their stored indexes (substring tests, no
-   re-tokenising) and draws a highlighted title and snippet only for the results it returns,
-   reading a text only up to its first match. The portal draws the page the database chose
-   with `draw`, as rank draws the results it returns.
-
-Measured on the demo page (19,000 characters of text, an index of 3,900): ranking it and drawing
-its title and snippet takes about 0.1 ms (0.2 to 0.3 ms the first time its words are seen).
-
-A document is a dict: "title" (str), "headings" (str or list), "glossary_terms" (list),
-"text" (str), optionally "summary" and "index" (the stored build_index); any other keys (url,
-slug, ...) are passed through untouched in the result.
+A document, as build_index and draw read it, is a dict: "title" (str), "headings" (str or list),
+"glossary_terms" (list), "text" (str), optionally "summary"; other keys (the slug, ...) are
+passed through untouched.
 """
 
 import functools
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
 
@@ -61,17 +47,17 @@ MAX_QUERY_CHARACTERS = 200
 MAX_QUERY_TERMS = 12
 MIN_PREFIX_MATCH = 4
 
-# Field weights: a title match outranks heading or glossary matches of every query word, which
-# outrank matches in the text of every query word (at most MAX_QUERY_TERMS of them).
-FIELD_WEIGHTS = {"title": 10_000, "headings": 100, "glossary_terms": 100, "text": 1}
-SEARCH_FIELDS = tuple(FIELD_WEIGHTS)
+SEARCH_FIELDS = ("title", "headings", "glossary_terms", "text")
 SNIPPET_CHARACTERS = 200
 
 
+# --- What is stored ---------------------------------------------------------------------------
+
+
 def index_text(text, language=languages.SOURCE):
-    """The text's distinct keys, in order of first use, padded with a space at each end for
-    whole-key substring tests (" key "). What to store: a long page's index is about a fifth of
-    its text, and scanning it is as quick."""
+    """The text's distinct keys, in order of first use, padded with a space at each end
+    (" key key "). What a SearchEntry stores per field; content.search.indexing makes each key a
+    SearchKey row of its own."""
     keys = dict.fromkeys(token.key for token in iter_tokens(text))
     return f" {' '.join(keys)} " if keys else ""
 
@@ -83,7 +69,7 @@ def _field_text(value):
 
 
 def build_index(document, language=languages.SOURCE):
-    """The per-field index to store with a published document (see the module docstring)."""
+    """{field: index_text of it} for each of SEARCH_FIELDS of a published document."""
     return {name: index_text(_field_text(document.get(name)), language) for name in SEARCH_FIELDS}
 
 
@@ -101,12 +87,6 @@ class Query:
         """True for a blank query or one of only punctuation: show a prompt, not results."""
         return not self.terms
 
-    @property
-    def needles(self):
-        """Substrings any matching stored index contains: one per term, for a DB pre-filter
-        (OR them together: `Q(search_index__contains=n) | ...`)."""
-        return [f" {term}" if len(term) >= MIN_PREFIX_MATCH else f" {term} " for term in self.terms]
-
 
 def parse_query(query, language=languages.SOURCE):
     """The query's keys, common words dropped, duplicates and excess removed."""
@@ -121,14 +101,10 @@ def parse_query(query, language=languages.SOURCE):
     )
 
 
-def key_matches(term, key):
-    """Whether a document word's key answers a query term: equal, or a long term's extension."""
-    return key == term or (len(term) >= MIN_PREFIX_MATCH and key.startswith(term))
-
-
 @functools.lru_cache(maxsize=64)
 def _answers_any(terms):
-    """key_matches for any of `terms`, as one test per word (a snippet tests every word it shows)."""
+    """Whether a key answers any of `terms` (equal, or a long term's extension), as one test per
+    word: a snippet tests every word it shows."""
     whole = frozenset(terms)
     prefixes = tuple(term for term in terms if len(term) >= MIN_PREFIX_MATCH)
     if not prefixes:
@@ -136,74 +112,23 @@ def _answers_any(terms):
     return lambda key: key in whole or key.startswith(prefixes)
 
 
-def index_matches(query, stored_index):
-    """A cheap check on a stored index string: does it contain any of the query's terms?"""
-    return any(needle in stored_index for needle in query.needles)
-
-
-# --- Ranking ----------------------------------------------------------------------------------
+# --- The results shown ------------------------------------------------------------------------
 
 
 @dataclass
 class SearchResult:
+    """One result the database ranked (content.search.indexing.ranked_entries): its row, and
+    how it ranked: how many of the query's terms it has, and its points."""
+
     document: dict
-    score: float
+    score: int
     matched_terms: int
-    best_field: str = ""  # not known of a result the database ranked
     title_html: str = ""
     snippet: str = ""
-    field_scores: dict = field(default_factory=dict)
-
-
-def _score_field(terms, indexed):
-    """(the terms found, score) for one field's index string."""
-    found, score = set(), 0.0
-    for term in terms:
-        if f" {term} " in indexed:
-            found.add(term)
-            score += 1
-        elif len(term) >= MIN_PREFIX_MATCH and f" {term}" in indexed:
-            found.add(term)
-            score += 0.5  # "chemo" for chemotherapy: a likely match, less sure than the word
-    return found, score
-
-
-def rank(query, documents, language=languages.SOURCE, limit=None):
-    """Documents that match `query`, best first, each with a highlighted title and snippet.
-
-    `query` is a string or a parsed Query. Order: more query words found first; then a match in
-    the title, then in headings or glossary terms, then in the text (a whole word before the
-    start of a longer one); then the title alphabetically, so the order never depends on the
-    order documents came in.
-    A blank or punctuation-only query returns no results.
-    """
-    if not isinstance(query, Query):
-        query = parse_query(query, language)
-    if query.is_empty:
-        return []
-    results = []
-    for document in documents:
-        index = document.get("index") or build_index(document, language)
-        terms_found, total, field_scores, best_field = set(), 0.0, {}, ""
-        for name in SEARCH_FIELDS:
-            found, score = _score_field(query.terms, index.get(name, ""))
-            if found:
-                field_scores[name] = score
-                total += score * FIELD_WEIGHTS[name]
-                best_field = best_field or name
-                terms_found |= found
-        if terms_found:
-            results.append(SearchResult(document, total, len(terms_found), best_field,
-                                        field_scores=field_scores))
-    results.sort(key=lambda r: (-r.matched_terms, -r.score, fold(str(r.document.get("title", "")))))
-    if limit is not None:
-        results = results[:limit]
-    return draw(results, query, language)
 
 
 def draw(results, query, language=languages.SOURCE):
-    """Give each result its highlighted title and snippet (rank's own, or a page the database
-    ranked); returns `results`."""
+    """Give each result its highlighted title and snippet; returns `results`."""
     for result in results:
         result.title_html = highlight(str(result.document.get("title", "")), query, language)
         result.snippet = snippet(result.document, query, language)
