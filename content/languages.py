@@ -21,6 +21,31 @@ TRANSLATIONS = CODES[1:]
 TRANSLATION = TRANSLATIONS[0]
 
 
+# Words too common to say anything about what a reader looks for: search drops them from a query
+# (unless the query is nothing else). Written in the spelling content.rendering.words.fold gives
+# them (على as علي, إلى as الي). Kept here, by language code, with the portal's other per-language
+# data: a language added to settings.LANGUAGES gets no list until one is written for it, rather
+# than another language's.
+COMMON_WORDS = {
+    "en": frozenset({
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "is", "are", "be",
+        "can", "i", "my", "me", "you", "your", "what", "how", "do", "does", "will", "it", "at",
+        "by", "from", "this", "that", "when", "why", "who", "which", "if", "about", "not", "no",
+        "am", "was", "have", "has", "get",
+    }),
+    "ar": frozenset({
+        "في", "من", "علي", "الي", "عن", "ما", "ماذا", "هل", "كيف", "متي", "لماذا", "هو", "هي", "مع",
+        "ان", "او", "و", "التي", "الذي", "هذا", "هذه", "كم", "لا", "ثم", "لي", "انا", "قد",
+    }),
+}
+
+
+def common_words():
+    """The common words of every language of the portal, in one set: a query's language does not
+    say which language its words are in (an Arabic page is searched for "pump" too)."""
+    return frozenset().union(*(COMMON_WORDS.get(code, ()) for code in CODES))
+
+
 # How Open Graph (link previews in messaging apps) names each language's locale.
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ar": "ar_AR"}
 

@@ -2,8 +2,8 @@
 
 from django.db import migrations, models
 
-# The search code's own folding, so titles stored now sort as titles stored later do.
-from content.search.text import fold
+# The folding search sorts titles by, so titles stored now sort as titles stored later do.
+from content.rendering.words import fold
 
 SEARCH_FIELDS = ("title", "headings", "glossary_terms", "text")
 KEYS_PER_UPDATE = 500  # well under any database's limit on parameters in one statement

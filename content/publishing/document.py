@@ -63,7 +63,7 @@ def arabic_digest(content):
 
 def build_document(content, glossary_terms=None):
     """The page of a snapshot: every text as an entry (content.publishing.localized), Markdown rendered,
-    and the glossary terms it uses as the glossary stands now (content.search.text.indexing)."""
+    and the glossary terms it uses as the glossary stands now (content.publishing.glossary)."""
     procedure = content["procedure"]
     document = {
         "format": DOCUMENT_FORMAT,

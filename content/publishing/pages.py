@@ -108,7 +108,7 @@ def page_context(document, info, language=None):
                             is_html=True))
         for q in document["questions"]
     ]
-    # Glossary marks, from the terms the document carries (content.search.text.indexing), on sanitised HTML.
+    # Glossary marks, from the terms the document carries (content.publishing.glossary), on sanitised HTML.
     marked = iter(mark_page_terms(
         [(s.anchor, s.text) for s in sections]
         + [(f"q{number}", q.text) for number, q in enumerate(questions, 1)], document, language))

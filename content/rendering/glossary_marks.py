@@ -16,9 +16,9 @@ wraps the first use of each term like this, with no JavaScript:
   inline rather than over the text, so nothing is covered and nothing needs dismissing
   (WCAG 1.4.13). In print it is shown.
 
-Matching uses content.search.text.text's keys, so Arabic terms are found with or without tashkeel, with
-any form of alef, ta marbuta or ha, alef maqsura or ya, and behind the prefixes wa-, fa-, bi-,
-li-, ka- and al-; English ignores case and plural endings.
+Matching uses content.rendering.words's keys, as search does, so Arabic terms are found with or
+without tashkeel, with any form of alef, ta marbuta or ha, alef maqsura or ya, and behind the
+prefixes wa-, fa-, bi-, li-, ka- and al-; English ignores case and plural endings.
 Nothing is marked inside h1-h6, links, citation markers (sup), code, abbr, an existing dfn, or a
 callout's title.
 
@@ -36,7 +36,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from content.rendering.markdown import TAG_OR_TEXT
-from content.search.text import fold, tokens
+from content.rendering.words import fold, tokens
 
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 # Where a definition would be wrong or would break the markup.

@@ -25,8 +25,8 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=200, blank=True)
     # The title's own language: English on the Arabic entry while the title is untranslated.
     title_language = models.CharField(max_length=8, blank=True)
-    # content.search.text.fold(title): results that tie are listed by it, as content.search.text.rank
-    # lists them. A text, as NFKC can make a title longer.
+    # content.rendering.words.fold(title): results that tie are listed by it (content.search.
+    # indexing.ranking). A text, as NFKC can make a title longer.
     sort_title = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     headings = models.TextField(blank=True)
@@ -42,11 +42,11 @@ class SearchEntry(models.Model):
 
 
 class SearchKey(models.Model):
-    """One distinct key (content.search.text) of a SearchEntry. `head` is its first four letters:
-    a query term matches a key equal to it or, from four letters on, one it begins (content.
-    search.key_matches), so every term is looked up by equality on `head` through an index,
-    then checked in full on the few rows found. Equality needs no collation rules: SQLite and
-    PostgreSQL find the same rows.
+    """One distinct key (content.rendering.words) of a SearchEntry. `head` is its first four
+    letters: a query term matches a key equal to it or, from four letters on, one it begins
+    (content.search.text.MIN_PREFIX_MATCH), so every term is looked up by equality on `head`
+    through an index, then checked in full on the few rows found. Equality needs no collation
+    rules: SQLite and PostgreSQL find the same rows.
 
     The `in_*` flags say which of the entry's fields (content.search.text.SEARCH_FIELDS) use the key,
     which is all ranking needs to know of a field. The index holds every column ranking reads,

@@ -241,15 +241,15 @@ class SearchPage:
 
 def live_search(query, language, page=1):
     """Page `page` (from 1) of the live versions matching `query` in `language`: the database
-    ranks them all, counts them and returns the page's entries in one query (content.search.indexing.
-    ranked_entries, held to content.search.text.rank's order by a test); only those are drawn."""
+    ranks them all, counts them and returns the page's entries in one query (content.search.
+    indexing.ranked_entries); only those are drawn."""
     if query.is_empty:
         return SearchPage([], 1, 0)
     rows = ranked_entries(query, language, (page - 1) * SEARCH_RESULTS_PER_PAGE, SEARCH_RESULTS_PER_PAGE)
     if not rows:
         # Every row carries the count, so without one: no match at all, or a page past the last.
         return SearchPage([], page, 0 if page == 1 else None)
-    results = [search.SearchResult(row, row["score"] / 2, row["matched_terms"]) for row in rows]
+    results = [search.SearchResult(row, row["score"], row["matched_terms"]) for row in rows]
     return SearchPage(search.draw(results, query, language), page, rows[0]["total"])
 
 
