@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from content.editing.revisions import latest_revision, record_revision, save_clinic
 from content.models import Citation, Clinic, Procedure, Question, Section, StaffProfile
+from content.publishing.glossary_workflow import publish_glossary as _publish_glossary
 from content.publishing.localized import text_entry
 from content.publishing.workflow import publish_revision
 
@@ -21,6 +22,12 @@ REVIEWER = {
     "name": "Dr Test",
     "role": text_entry({"role_en": "Surgeon", "role_ar": "جرّاح"}, "role", {"source": "Surgeon"}),
 }
+
+
+def publish_glossary():
+    """Publish the glossary's working copy, as a clinical reviewer would: patients read nothing
+    of it before."""
+    return _publish_glossary(name=REVIEWER["name"])
 
 
 def make_procedure(slug="test-procedure", **fields):
@@ -102,6 +109,7 @@ def role_group(name):
         from django.apps import apps
 
         importlib.import_module("content.migrations.0003_roles").create_groups(apps, None)
+        importlib.import_module("content.migrations.0011_review_everything").regroup(apps, None)
     return Group.objects.get(name=name)
 
 
