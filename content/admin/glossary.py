@@ -64,11 +64,11 @@ class GlossaryTermAdmin(TranslatedModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def publish_view(self, request):
-        return _publish(self, request)
+        return _publish(request, self)
 
 
 @require_POST
-def _publish(model_admin, request):
+def _publish(request, model_admin):
     # Checked here, on the POST, whatever the page showed.
     if not roles.can_publish(request.user):
         raise PermissionDenied
