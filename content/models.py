@@ -15,5 +15,10 @@ from content.editing.models import (  # noqa: F401
     reject_raw_html,
 )
 from content.handouts.models import HandoutFile  # noqa: F401
-from content.publishing.models import Publication, PublicContent  # noqa: F401
+from content.publishing.models import (  # noqa: F401
+    GlossaryPublication,
+    ProcedureAddress,
+    Publication,
+    PublicContent,
+)
 from content.search.models import SearchEntry, SearchKey  # noqa: F401

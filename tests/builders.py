@@ -23,6 +23,14 @@ REVIEWER = {
 }
 
 
+def publish_glossary():
+    """Publish the glossary's working copy, as a clinical reviewer would: patients read nothing
+    of it before."""
+    from content.publishing.glossary_workflow import publish_glossary as publish_it
+
+    return publish_it(name=REVIEWER["name"])
+
+
 def make_procedure(slug="test-procedure", **fields):
     values = {
         "title_en": "Test procedure",
@@ -102,6 +110,7 @@ def role_group(name):
         from django.apps import apps
 
         importlib.import_module("content.migrations.0003_roles").create_groups(apps, None)
+        importlib.import_module("content.migrations.0011_review_everything").regroup(apps, None)
     return Group.objects.get(name=name)
 
 

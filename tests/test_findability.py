@@ -18,7 +18,15 @@ from content.publishing import workflow as publishing
 from content.search import indexing as findability
 from content.search.text import parse_query
 from content.site import views
-from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure, publish
+from tests.builders import (
+    DEMO_SLUG,
+    add_citation,
+    add_section,
+    make_clinic,
+    make_procedure,
+    publish,
+    publish_glossary,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -311,8 +319,10 @@ def test_every_page_has_a_search_form_that_works_without_javascript(client):
 
 def make_term(slug="catheter", term_en="catheter", definition_en="A thin tube.", term_ar="قسطرة",
               definition_ar="أنبوب رفيع.", **fields):
-    return GlossaryTerm.objects.create(slug=slug, term_en=term_en, definition_en=definition_en,
+    term = GlossaryTerm.objects.create(slug=slug, term_en=term_en, definition_en=definition_en,
                                        term_ar=term_ar, definition_ar=definition_ar, **fields)
+    publish_glossary()
+    return term
 
 
 BODY_EN = ("### Catheter care\n\nSee [the catheter guide](https://example.org/c). A catheter is "
@@ -358,18 +368,36 @@ def test_glossary_terms_are_never_marked_in_headings_links_or_references(client,
     assert "<dfn" not in html.split('id="references"')[1]
 
 
-def test_a_glossary_edit_reaches_a_page_when_it_is_next_published(client):
+def test_a_published_glossary_edit_reaches_a_page_when_it_is_next_published(client):
     procedure = glossary_page_procedure()
     term = GlossaryTerm.objects.get(slug="catheter")
     term.definition_en = "A soft, thin tube."
     term.save()
+    publish_glossary()
     assert "A thin tube" in html_of(client.get("/en/procedures/catheters/"))
     procedure.summary_en = "Changed so there is something new to publish."
     procedure.save()
     publish(procedure)
-    from django.core.cache import cache
+    assert "A soft, thin tube" in html_of(client.get("/en/procedures/catheters/"))
 
-    cache.clear()
+
+def test_an_editors_glossary_edit_is_on_no_page_until_a_reviewer_publishes_the_glossary(client):
+    procedure = glossary_page_procedure()
+    term = GlossaryTerm.objects.get(slug="catheter")
+    term.definition_en = "A soft, thin tube."
+    term.save()
+    # Neither the glossary page nor a page published after the edit shows the unreviewed text.
+    procedure.summary_en = "Changed so there is something new to publish."
+    procedure.save()
+    publish(procedure)
+    for path in ("/en/glossary/", "/en/procedures/catheters/"):
+        html = html_of(client.get(path))
+        assert "A thin tube" in html and "A soft, thin tube" not in html, path
+    publish_glossary()
+    assert "A soft, thin tube" in html_of(client.get("/en/glossary/"))
+    procedure.summary_en = "Changed again."
+    procedure.save()
+    publish(procedure)
     assert "A soft, thin tube" in html_of(client.get("/en/procedures/catheters/"))
 
 
@@ -543,7 +571,7 @@ def test_staff_keep_the_glossary_in_the_admin_with_english_and_arabic_fields(adm
     for name in ("term_en", "term_ar", "other_forms_en", "other_forms_ar", "definition_en",
                  "definition_ar"):
         assert f'name="{name}"' in html
-    assert "when they are next published" in html
+    assert "when a clinical reviewer publishes the glossary" in html
     response = admin_client.post("/admin/content/glossaryterm/add/", {
         "slug": "stent", "term_en": "stent", "term_ar": "دعامة", "other_forms_en": "stents",
         "other_forms_ar": "", "definition_en": "A small tube.", "definition_ar": "أنبوب صغير.",

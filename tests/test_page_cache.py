@@ -14,7 +14,7 @@ from content.publishing import workflow as publishing
 from content.site import page_cache
 from content.site.caching import count_own_keys
 from content.site.lru import LRU
-from tests.builders import add_section, make_clinic, make_procedure, publish
+from tests.builders import add_section, make_clinic, make_procedure, publish, publish_glossary
 
 PAGES = ("/en/", "/ar/procedures/pump/", "/en/procedures/pump/handout/",
          "/ar/search/?q=%D9%85%D8%B6%D8%AE%D8%A9", "/en/glossary/")
@@ -56,14 +56,18 @@ def test_a_new_clinic_phone_is_on_every_cached_page_at_once(client, db):
         assert "555 0199" in html and "555 0100" not in html, path
 
 
-def test_a_glossary_edit_is_on_the_glossary_page_at_once(client, db):
+def test_a_published_glossary_edit_is_on_the_glossary_page_at_once(client, db):
     term = GlossaryTerm.objects.create(slug="catheter", term_en="catheter", term_ar="قسطرة",
                                        definition_en="A thin tube.", definition_ar="أنبوب رفيع.")
+    publish_glossary()
     assert "A thin tube." in text_of(client, "/en/glossary/")
     term.definition_en = "A thin, soft tube."
     term.save()
+    assert "A thin tube." in text_of(client, "/en/glossary/")  # kept: nothing was published
+    publish_glossary()
     assert "A thin, soft tube." in text_of(client, "/en/glossary/")
     term.delete()
+    publish_glossary()
     assert "A thin, soft tube." not in text_of(client, "/en/glossary/")
 
 

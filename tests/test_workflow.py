@@ -420,6 +420,7 @@ def test_out_of_date_title_summary_and_clinic_texts_are_flagged_on_the_arabic_pa
     as_user(client, editor)
     edit(client, demo_procedure, title_en=lambda t: t + " (HAI)", summary_en=lambda t: t + " More.")
     clinic_url = f"/admin/content/clinic/{Clinic.current().pk}/change/"
+    as_user(client, make_staff("clinic-admin", group=roles.CLINIC_ADMINISTRATOR))
     data = extract_form_data(client.get(clinic_url).content.decode())
     data["emergency_instructions_en"] = "Call 999 at once."
     assert client.post(clinic_url, data).status_code == 302
@@ -571,3 +572,181 @@ def test_the_dashboard_shows_drafts_reviews_due_and_overdue_and_the_arabic_state
     assert "Soon page" in due and "Overdue page" not in due
     assert "Overdue page" in late and "Soon page" not in late
     assert "1 part not translated" in dashboard
+
+
+# Everything patients read goes through review: the glossary, the clinic, the page's address
+
+
+def _term_and_page():
+    from content.models import GlossaryTerm
+    from tests.builders import publish_glossary
+
+    term = GlossaryTerm.objects.create(slug="catheter", term_en="catheter", term_ar="قسطرة",
+                                       definition_en="A thin tube.", definition_ar="أنبوب رفيع.")
+    publish_glossary()
+    procedure = make_procedure("catheters")
+    add_section(procedure, "overview", body_en="A catheter is placed.", body_ar="توضع القسطرة.")
+    publish(procedure)
+    return term, procedure
+
+
+def _glossary_change_url(term):
+    return f"/admin/content/glossaryterm/{term.pk}/change/"
+
+
+def test_an_editors_glossary_definition_is_on_no_page_until_a_reviewer_publishes_the_glossary(
+    client, editor, reviewer
+):
+    term, procedure = _term_and_page()
+    as_user(client, editor)
+    data = extract_form_data(client.get(_glossary_change_url(term)).content.decode())
+    data["definition_en"] = "A soft, thin tube."
+    assert client.post(_glossary_change_url(term), data).status_code == 302
+    # The page is published again after the edit: still the reviewed explanation.
+    procedure.summary_en = "Changed so there is something to publish."
+    procedure.save()
+    publish(procedure)
+    public = client.__class__()
+    for path in ("/en/glossary/", "/en/procedures/catheters/"):
+        html = public.get(path).content.decode()
+        assert "A thin tube" in html and "A soft, thin tube" not in html, path
+    listing = client.get("/admin/content/glossaryterm/").content.decode()
+    assert "Unpublished changes" in listing and "catheter" in listing.split("Unpublished changes")[1]
+    assert "Publish the glossary" not in listing  # not an editor's button...
+    assert client.post("/admin/content/glossaryterm/publish/").status_code == 403  # ...nor POST
+    as_user(client, reviewer)
+    assert "Publish the glossary" in client.get("/admin/content/glossaryterm/").content.decode()
+    assert client.post("/admin/content/glossaryterm/publish/").status_code == 302
+    assert "A soft, thin tube." in public.get("/en/glossary/").content.decode()
+    procedure.summary_en = "Changed again."
+    procedure.save()
+    publish(procedure)
+    assert "A soft, thin tube" in public.get("/en/procedures/catheters/").content.decode()
+
+
+def test_an_editor_cannot_delete_a_glossary_term_and_a_reviewers_deletion_waits_for_publishing(
+    client, editor, reviewer
+):
+    from content.models import GlossaryTerm
+
+    term, _procedure = _term_and_page()
+    delete_url = f"/admin/content/glossaryterm/{term.pk}/delete/"
+    as_user(client, editor)
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert GlossaryTerm.objects.filter(pk=term.pk).exists()
+    as_user(client, reviewer)
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not GlossaryTerm.objects.filter(pk=term.pk).exists()
+    public = client.__class__()
+    assert "A thin tube." in public.get("/en/glossary/").content.decode()
+    assert client.post("/admin/content/glossaryterm/publish/").status_code == 302
+    assert "A thin tube." not in public.get("/en/glossary/").content.decode()
+
+
+def _clinic_post(client, **changes):
+    url = f"/admin/content/clinic/{Clinic.current().pk}/change/"
+    data = extract_form_data(client.get(url).content.decode())
+    return client.post(url, data | changes)
+
+
+def test_an_editors_or_translators_clinic_change_is_refused(client, demo_procedure, editor, translator):
+    before = Clinic.current().phone
+    for user in (editor, translator):
+        as_user(client, user)
+        response = _clinic_post(client, phone="+1 555 0199", emergency_instructions_en="Wait.",
+                                address_en="Elsewhere")
+        assert response.status_code == 403, user
+    assert Clinic.current().phone == before
+
+
+@pytest.mark.parametrize("group", [roles.CLINICAL_REVIEWER, roles.CLINIC_ADMINISTRATOR])
+def test_a_reviewers_or_clinic_administrators_clinic_change_is_saved_with_who_and_when(
+    client, demo_procedure, group
+):
+    from content.models import ClinicRevision
+
+    user = make_staff("keeper", group=group, first_name="Kim", last_name="Keeper")
+    as_user(client, user)
+    response = _clinic_post(client, phone="+1 555 0199", emergency_instructions_en="Call 999.")
+    assert response.status_code == 302
+    clinic = Clinic.current()
+    assert (clinic.phone, clinic.english("emergency_instructions")) == ("+1 555 0199", "Call 999.")
+    latest = ClinicRevision.objects.filter(clinic=clinic).first()
+    assert (latest.created_by, latest.created_by_name) == (user, "Kim Keeper")
+    assert timezone.now() - latest.created_at < datetime.timedelta(minutes=1)
+    page_html = client.get(f"/admin/content/clinic/{clinic.pk}/change/").content.decode()
+    recorded = page_html.split('class="recorded-changes"')[1].split("</ul>")[0]
+    when = timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M")
+    assert f"r{latest.number} · {when} · Kim Keeper (keeper)" in recorded
+
+
+def test_a_slug_change_is_not_public_until_it_is_published(client, editor):
+    procedure = make_procedure("liver-pump")
+    add_section(procedure, "overview")
+    publish(procedure)
+    as_user(client, editor)
+    assert edit(client, procedure, slug="hai-pump").status_code == 302
+    public = client.__class__()
+    assert public.get("/en/procedures/liver-pump/").status_code == 200
+    assert public.get("/en/procedures/hai-pump/").status_code == 404
+    assert 'href="/en/procedures/liver-pump/"' in public.get("/en/").content.decode()
+    procedure.refresh_from_db()
+    publish(procedure)
+    assert public.get("/en/procedures/hai-pump/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("suffix", ["", "handout/", "handout.pdf", "handout/bilingual/",
+                                    "handout/bilingual.pdf"])
+def test_after_publishing_every_old_address_answers_301_to_the_new_one_keeping_the_query(
+    client, language, suffix
+):
+    procedure = make_procedure("liver-pump")
+    add_section(procedure, "overview")
+    publish(procedure)
+    for slug in ("hai-pump", "hai-pump-chemotherapy"):  # two renames: both old addresses lead on
+        procedure.slug = slug
+        procedure.save()
+        publish(procedure)
+    for old in ("liver-pump", "hai-pump"):
+        response = client.get(f"/{language}/procedures/{old}/{suffix}?version=1&paper=letter")
+        assert response.status_code == 301, (old, suffix)
+        assert response["Location"] == (
+            f"/{language}/procedures/hai-pump-chemotherapy/{suffix}?version=1&paper=letter")
+    assert client.get(f"/{language}/procedures/liver-pump/{suffix}")["Location"] == (
+        f"/{language}/procedures/hai-pump-chemotherapy/{suffix}")
+
+
+def test_an_unknown_address_is_404_and_a_withdrawn_pages_old_address_leads_to_its_410(client, reviewer):
+    from content.publishing import workflow as publishing
+
+    procedure = make_procedure("liver-pump")
+    add_section(procedure, "overview")
+    publish(procedure)
+    procedure.slug = "hai-pump"
+    procedure.save()
+    publish(procedure)
+    assert client.get("/en/procedures/no-such-page/").status_code == 404
+    assert client.get("/en/procedures/no-such-page/handout.pdf").status_code == 404
+    publishing.unpublish(procedure, reviewer)
+    response = client.get("/en/procedures/liver-pump/")
+    assert (response.status_code, response["Location"]) == (301, "/en/procedures/hai-pump/")
+    assert client.get("/en/procedures/hai-pump/").status_code == 410
+
+
+def test_an_old_address_of_one_page_cannot_be_taken_by_another(client, editor):
+    first = make_procedure("liver-pump")
+    add_section(first, "overview")
+    publish(first)
+    first.slug = "hai-pump"
+    first.save()
+    publish(first)
+    other = make_procedure("other-page", title_en="Another page")
+    as_user(client, editor)
+    response = edit(client, other, slug="liver-pump")
+    assert response.status_code == 200
+    assert "Another page was published at this address" in response.content.decode()
+    other.refresh_from_db()
+    assert other.slug == "other-page"
+    assert client.__class__().get("/en/procedures/liver-pump/").status_code == 301

@@ -1,4 +1,8 @@
-"""The clinic's contact block: on every page and every handout, so a save redraws the PDFs."""
+"""The clinic's contact block: on every page and every handout, so a save redraws the PDFs.
+
+Only clinical reviewers and clinic administrators may change it (the change permission, migration
+0011); an editor or translator sees it read-only and a POST of theirs is refused with 403. Each
+save is recorded with the account, the person's name and the time, listed on the page."""
 
 from django.contrib import admin, messages
 from django.db import transaction
@@ -38,13 +42,13 @@ class ClinicAdmin(TranslatedModelAdmin):
     @admin.display(description=_("Recorded changes"))
     def recorded_changes(self, clinic):
         """Who changed the contact block and when: what it said on a given day can be traced."""
-        rows = list(clinic.revisions.all()[:20]) if clinic.pk else []
+        rows = list(clinic.revisions.select_related("created_by")[:20]) if clinic.pk else []
         if not rows:
             return "-"
         return format_html('<ul class="recorded-changes">{}</ul>', format_html_join(
             "", "<li>r{} · {} · {}</li>",
             ((r.number, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-              r.created_by_name or "-") for r in rows),
+              _who(r)) for r in rows),
         ))
 
     def save_model(self, request, obj, form, change):
@@ -57,3 +61,10 @@ class ClinicAdmin(TranslatedModelAdmin):
             self.message_user(request, gettext(
                 "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
                 "PDF handouts with them.") % {"site": site_root.rstrip("/")}, messages.WARNING)
+
+
+def _who(revision):
+    """The person's name and, while it exists, their account: "Dr Jane Roe (jroe)"."""
+    name = revision.created_by_name or "-"
+    account = revision.created_by.get_username() if revision.created_by_id and revision.created_by else ""
+    return f"{name} ({account})" if account and account != name else name

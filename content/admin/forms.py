@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from content import languages
 from content.editing import freshness, roles
 from content.editing.models import Clinic, GlossaryTerm, Procedure, person_name
+from content.publishing.addresses import taken_by_another
 from content.rendering.markdown import missing_citations
 
 
@@ -50,10 +51,13 @@ class RoleCheckedForm(forms.ModelForm):
                 if state == freshness.OUTDATED
             ] if self.instance.pk else []
         if self.user is not None:
-            allowed = roles.editable_fields(self.user, model, self.fields)
+            allowed = self.editable_fields(self.user)
             for name, field in self.fields.items():
                 if name not in allowed and name != "loaded_version" and not name.endswith("DELETE"):
                     field.disabled = True
+
+    def editable_fields(self, user):
+        return roles.editable_fields(user, self._meta.model, self.fields)
 
     def clean(self):
         cleaned = super().clean()
@@ -134,6 +138,17 @@ class ProcedureForm(RoleCheckedForm, RefusesStaleSaves):
         model = Procedure
         fields = ("title", "slug", "short_name", "also_known_as", "summary")
 
+    def clean_slug(self):
+        # An address another page was ever published at redirects to that page for ever (printed
+        # QR codes carry it), so no other page may take it. A page's own new address becomes
+        # public when a version carrying it is published.
+        slug = self.cleaned_data.get("slug")
+        if slug and taken_by_another(slug, self.instance.pk):
+            raise ValidationError(gettext(
+                "Another page was published at this address, and its printed handouts still lead "
+                "there: choose another address name."), code="address_taken")
+        return slug
+
     def saved_in_between(self, current):
         revision = current.revisions.order_by("-number").first()
         if revision is None:
@@ -145,6 +160,10 @@ class ClinicForm(RoleCheckedForm, RefusesStaleSaves):
     class Meta:
         model = Clinic
         fields = ("name", "phone", "address", "emergency_instructions")
+
+    def editable_fields(self, user):
+        # Whoever may change the clinic (a reviewer, a clinic administrator) changes it whole.
+        return set(self.fields) if roles.can_change_clinic(user) else set()
 
     def saved_in_between(self, current):
         revision = current.revisions.order_by("-number").first()

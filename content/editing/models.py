@@ -324,8 +324,10 @@ class Citation(models.Model):
 class Clinic(TranslatedContent):
     """The deploying clinic: one row, shown on every page and handout.
 
-    Contact details take effect when saved (a changed phone number must not wait for a clinical
-    review), and every save is recorded as a ClinicRevision.
+    Contact details take effect when saved (a changed phone number must not wait for a
+    publication), so only a clinical reviewer or a clinic administrator may change them, never an
+    editor or a translator (migration 0011); every save is recorded as a ClinicRevision with who
+    and when.
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -414,8 +416,9 @@ class Revision(models.Model):
 class GlossaryTerm(TranslatedContent):
     """A medical word explained in plain language, in English and Arabic.
 
-    Pages carry the glossary as it was when they were published (content.publishing.workflow), like every
-    other text a clinician reviewed: a changed term shows on a page when it is next published.
+    This table is the glossary's working copy: patients read the latest GlossaryPublication, which
+    a clinical reviewer publishes (content.publishing.glossary). Pages carry the published terms
+    they use as they were when the page was published.
     """
 
     slug = models.SlugField(
@@ -432,7 +435,7 @@ class GlossaryTerm(TranslatedContent):
     definition = models.TextField(
         _("plain definition"), max_length=400,
         help_text=_("One or two short, plain sentences, read in the middle of a sentence. Changes "
-                    "show on procedure pages when they are next published."),
+                    "reach patients when a clinical reviewer publishes the glossary."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -478,6 +481,10 @@ class ClinicRevision(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: history must still name who saved after their account is removed.
     created_by_name = models.CharField(max_length=150, blank=True)
     content = models.JSONField(encoder=UnicodeJSONEncoder)
 

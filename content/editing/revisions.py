@@ -221,6 +221,7 @@ def save_clinic(clinic, user=None, note=""):
     clinic.save()
     content = {"phone": clinic.phone, **_texts(clinic)}
     ClinicRevision.objects.create(clinic=clinic, number=clinic.revision,
+                                  created_by=user if getattr(user, "pk", None) else None,
                                   created_by_name=person_name(user) or note, content=content)
     return clinic
 

@@ -1,6 +1,8 @@
 """Who may change what: editors write English, translators Arabic, clinical reviewers publish.
 
-The groups and their permissions are created by a migration (0003_roles). The admin asks these
+The clinic's contact block, on every page at once, is changed only by clinical reviewers and clinic
+administrators, in both languages. The groups and their permissions are created by migrations
+(0003_roles, 0011_review_everything). The admin asks these
 functions what a user may do, and the forms refuse, on the server, any post that changes a field
 outside them, whatever the page showed.
 """
@@ -8,6 +10,7 @@ outside them, whatever the page showed.
 from content import languages
 
 EDITOR, TRANSLATOR, CLINICAL_REVIEWER = "Editor", "Translator", "Clinical reviewer"
+CLINIC_ADMINISTRATOR = "Clinic administrator"
 
 # Form fields that are about the Arabic, not the English, of the row they belong to.
 ARABIC_FORM_FIELDS = {"confirm_arabic"}
@@ -23,6 +26,12 @@ def can_edit_arabic(user):
 
 def can_publish(user):
     return user.has_perm("content.publish_procedure")
+
+
+def can_change_clinic(user):
+    """The clinic's contact block reaches every page when saved: reviewers and clinic
+    administrators only (the admin refuses anyone else's POST with 403)."""
+    return user.has_perm("content.change_clinic")
 
 
 def can_check_translation(user):

@@ -1,10 +1,15 @@
-"""The glossary terms a published page uses, as they stood when it was published.
+"""The published glossary, and the glossary terms a published page uses.
 
-`glossary_snapshot` stores, in the document, the glossary terms the page uses in each language as
-they were at publish (a clinician reviewed the page with these explanations). Pages mark them
-after sanitising, on a cache miss (content.publishing.pages), from the document alone: no query,
-and the page cache key (the live version) already covers them. A glossary edit reaches a page when
-the page is next published (or `render_content` is run), as the admin's help text says.
+Staff edit GlossaryTerm rows, the glossary's working copy; patients read only the latest
+GlossaryPublication, which a clinical reviewer publishes (content.publishing.glossary_workflow):
+the glossary page shows it, and a page published after it carries the terms it uses from it.
+
+`glossary_snapshot` stores, in the document, the published glossary terms the page uses in each
+language as they were at publish (the reviewer reviewed the page with these explanations, and
+each explanation was itself reviewed when the glossary was published). Pages mark them after
+sanitising, on a cache miss (content.publishing.pages), from the document alone: no query, and the
+page cache key (the live version) already covers them. A published glossary change reaches a page
+when the page is next published (or `render_content` is run).
 """
 
 import dataclasses
@@ -14,7 +19,62 @@ from django.utils import translation
 
 from content import languages
 from content.editing.models import GlossaryTerm
+from content.publishing.models import GlossaryPublication
 from content.rendering.glossary_marks import mark_terms
+
+
+class PublishedTerm:
+    """A term of a glossary publication, read as a GlossaryTerm is: `slug`, `translation` and each
+    text by its field name (`term_en`, `definition_ar`...)."""
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+        self.translation = values.get("translation") or {}
+
+    def __getattr__(self, name):
+        # Only for names the publication does not hold (a language added since): no text.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return ""
+
+
+def term_values(term):
+    """Everything a term shows patients, as plain JSON: its slug, every text in every language and
+    its per-field translation records."""
+    values = {"slug": term.slug}
+    for name in GlossaryTerm.translated_text_fields:
+        for language in languages.CODES:
+            key = languages.field_name(name, language)
+            values[key] = getattr(term, key, None) or ""
+    return values | {"translation": dict(term.translation or {})}
+
+
+def working_glossary():
+    """The working copy, as a publication would hold it."""
+    return [term_values(term) for term in GlossaryTerm.objects.order_by("slug")]
+
+
+def latest_glossary():
+    return GlossaryPublication.objects.order_by("-number").first()
+
+
+def published_terms(publication=None):
+    """The terms patients read: those of the latest glossary publication (none before the first)."""
+    publication = publication or latest_glossary()
+    return [PublishedTerm(values) for values in (publication.terms if publication else [])]
+
+
+def unpublished_changes(publication=None):
+    """{"added", "changed", "removed"}: the slugs whose working copy differs from what patients read."""
+    publication = publication or latest_glossary()
+    published = {values["slug"]: values for values in (publication.terms if publication else [])}
+    working = {values["slug"]: values for values in working_glossary()}
+    return {
+        "added": sorted(set(working) - set(published)),
+        "changed": sorted(slug for slug in set(working) & set(published)
+                          if working[slug] != published[slug]),
+        "removed": sorted(set(published) - set(working)),
+    }
 
 
 def glossary_url(language):
@@ -46,8 +106,9 @@ def _rendered_texts(document, language):
 
 
 def glossary_snapshot(document, terms=None):
-    """Per language, the glossary entries whose terms the page's text uses."""
-    terms = list(GlossaryTerm.objects.all()) if terms is None else terms
+    """Per language, the glossary entries whose terms the page's text uses: of the published
+    glossary unless `terms` are given."""
+    terms = published_terms() if terms is None else terms
     snapshot = {}
     for language in languages.CODES:
         entries = glossary_entries(terms, language)

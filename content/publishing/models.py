@@ -25,6 +25,9 @@ class Publication(models.Model):
     # Titles and summaries alone, so the list of procedures never loads whole documents.
     listing = models.JSONField(default=dict, encoder=UnicodeJSONEncoder)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The address this version is published at: the slug of its revision. A slug edited in the
+    # working copy becomes the public address only when a version carrying it is published.
+    slug = models.SlugField(_("address name"), max_length=80, blank=True, db_index=True)
 
     class Meta:
         ordering = ["procedure", "-number"]
@@ -40,6 +43,49 @@ class Publication(models.Model):
     @property
     def review_overdue(self):
         return self.next_review_due < timezone.localdate()
+
+
+class ProcedureAddress(models.Model):
+    """Every address a procedure was ever published at. The current one serves the page; every
+    other answers with a permanent redirect to it, so printed QR codes keep working. An address
+    belongs to one procedure forever: no other procedure may take it."""
+
+    slug = models.SlugField(_("address name"), max_length=80, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="addresses")
+    first_published_at = models.DateTimeField(_("first published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["procedure", "first_published_at"]
+        verbose_name = _("published address")
+        verbose_name_plural = _("published addresses")
+
+    def __str__(self):
+        return self.slug
+
+
+class GlossaryPublication(models.Model):
+    """A published glossary: every term in every language as a clinical reviewer published it.
+
+    The glossary page, and the pages published after it, read the latest one; the GlossaryTerm
+    table is the working copy staff edit, which patients never read."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: history must still name who published after their account is removed.
+    published_by_name = models.CharField(max_length=150, blank=True)
+    # [{"slug": ..., "term_en": ..., "term_ar": ..., "definition_en": ..., "translation": {...}}]
+    terms = models.JSONField(default=list, encoder=UnicodeJSONEncoder)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("glossary publication")
+        verbose_name_plural = _("glossary publications")
+
+    def __str__(self):
+        return f"glossary v{self.number}"
 
 
 class PublicContent(models.Model):

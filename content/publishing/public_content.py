@@ -1,7 +1,8 @@
 """The public content's stamp: replaced by every change a reader could see.
 
-Publishing and withdrawing replace it in their own transaction; saves that readers see at once
-(the clinic's contact block, the glossary) and deletions replace it through signals. Public pages
+Publishing and withdrawing (a page or the glossary) replace it in their own transaction; saves
+that readers see at once (the clinic's contact block) and deletions replace it through signals.
+A glossary term's save is not one: patients read the published glossary. Public pages
 are kept under it (content.site.page_cache), so every app server sees a change on its next request.
 """
 
@@ -27,14 +28,13 @@ def _changed_by_signal(sender, **kwargs):
 
 def connect_signals():
     """Saves that any code path makes (the admin, a shell, load_demo) and that readers see at once:
-    the clinic's contact block and the glossary on every page, and deletions. Publishing and
-    withdrawing call public_content_changed() themselves, in their own transaction."""
-    from content.editing.models import Clinic, GlossaryTerm, Procedure
-    from content.publishing.models import Publication
+    the clinic's contact block on every page, and deletions. Publishing and withdrawing (a page
+    or the glossary) call public_content_changed() themselves, in their own transaction."""
+    from content.editing.models import Clinic, Procedure
+    from content.publishing.models import GlossaryPublication, Publication
 
-    for model in (Clinic, GlossaryTerm):
-        post_save.connect(_changed_by_signal, sender=model, dispatch_uid=f"public-content-{model.__name__}")
-    for model in (Clinic, GlossaryTerm, Procedure, Publication):
+    post_save.connect(_changed_by_signal, sender=Clinic, dispatch_uid="public-content-Clinic")
+    for model in (Clinic, Procedure, Publication, GlossaryPublication):
         post_delete.connect(_changed_by_signal, sender=model,
                             dispatch_uid=f"public-content-deleted-{model.__name__}")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from content.editing.models import Clinic, Procedure, StaffProfile, WorkflowEvent, person_name
 from content.editing.revisions import latest_revision
 from content.handouts import pdf as handout_pdfs
+from content.publishing.addresses import record_address
 from content.publishing.document import arabic_digest, build_document, publish_problems, translators
 from content.publishing.localized import row_entry
 from content.publishing.models import Publication
@@ -136,9 +137,15 @@ def publish_revision(procedure, revision, reviewer, published_by=None, today=Non
     document = build_document(revision.content)
     document["reviewer"] = reviewer
     document["translation_check"] = translation_check
+    # The address is part of the reviewed version: a slug edited since the last publication
+    # becomes public now, and the old one redirects here for ever (content.publishing.addresses).
+    slug = revision.content["procedure"]["slug"]
+    if not record_address(procedure, slug):
+        raise WorkflowRefused(_("Another page was published at the address “%(slug)s”, so this page "
+                                "cannot take it: choose another address name.") % {"slug": slug})
     number = (procedure.publications.aggregate(n=Max("number"))["n"] or 0) + 1
     publication = Publication.objects.create(
-        procedure=procedure, number=number, revision=revision, published_by=published_by,
+        procedure=procedure, number=number, revision=revision, published_by=published_by, slug=slug,
         last_reviewed=last_reviewed, next_review_due=next_review_due, document=document,
         listing={name: document["texts"][name] for name in ("title", "summary")},
     )

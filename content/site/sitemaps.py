@@ -19,8 +19,9 @@ class ProcedureSitemap(PortalSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return list(Procedure.objects.filter(live_version__isnull=False).order_by("slug")
-                    .values_list("slug", "live_version__published_at"))
+        # The published address: a slug edited in the working copy is public only once published.
+        return list(Procedure.objects.filter(live_version__isnull=False).order_by("live_version__slug")
+                    .values_list("live_version__slug", "live_version__published_at"))
 
     def location(self, item):
         return reverse("content:procedure", kwargs={"slug": item[0]})

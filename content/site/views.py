@@ -10,7 +10,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.db.models import F, Subquery
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,11 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from content import languages
-from content.editing.models import Clinic, GlossaryTerm, Procedure
+from content.editing.models import Clinic, Procedure
 from content.editing.revisions import snapshot
 from content.handouts.layout import BILINGUAL, PAPER_SIZES, handout_for, pdf_filename, render_handout_html
 from content.handouts.pdf import store_pdf, stored_pdf
+from content.publishing.addresses import address_owner, current_address
 from content.publishing.document import build_document
+from content.publishing.glossary import published_terms
 from content.publishing.localized import LocalText, current_clinic, local_text, row_entry
 from content.publishing.models import Publication
 from content.publishing.pages import PageInfo, page_context, preview_info
@@ -41,11 +43,12 @@ from content.site.structured_data import medical_web_page
 @cached_public_page
 def procedure_list(request):
     live = Procedure.objects.filter(live_version__isnull=False).values(
-        "slug", "live_version__listing"
+        "live_version__slug", "live_version__listing"
     )
     procedures = []
     for row in live:
-        info = PageInfo(row["slug"], None, None, None, None)
+        # The published address: a slug edited in the working copy is public only once published.
+        info = PageInfo(row["live_version__slug"], None, None, None, None)
         english_url = info.url(languages.SOURCE)
         listing = row["live_version__listing"]
         procedures.append({
@@ -58,29 +61,54 @@ def procedure_list(request):
 
 
 def _live_version(slug, **annotations):
-    """The page's live version in one query, or 404 (never published) / 410 (withdrawn)."""
+    """The live version published at `slug` in one query; else a permanent redirect (an address
+    the page had before), 410 (withdrawn) or 404 (never published at this address)."""
     publication = (
-        Publication.objects.filter(procedure__slug=slug, procedure__live_version=F("pk"))
+        Publication.objects.filter(slug=slug, procedure__live_version=F("pk"))
         .annotate(**annotations).first()
     )
     if publication is not None:
         return publication
-    if Publication.objects.filter(procedure__slug=slug).exists():
-        raise Gone(slug)
-    raise Http404(_("There is no page at this address."))
+    owner = address_owner(slug)
+    if owner is None:
+        raise Http404(_("There is no page at this address."))
+    current = current_address(owner)
+    if current != slug:
+        raise Moved(current)
+    raise Gone(slug)
 
 
 class Gone(Exception):
     """A page that was published and has been withdrawn: answered with 410, not 404."""
 
 
+class Moved(Exception):
+    """An address the page was published at before: answered with a permanent redirect."""
+
+    def __init__(self, slug):
+        super().__init__(slug)
+        self.slug = slug
+
+
+def _moved_to(request, slug):
+    """The same page (or handout, or PDF) at the page's current address, in the same language,
+    with the query string kept (a printed QR code carries ?version=N)."""
+    match = request.resolver_match
+    url = reverse(match.view_name, kwargs=match.kwargs | {"slug": slug})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def answers_gone(view):
-    """Answer a withdrawn page with 410 in the site's design, in the page's language."""
+    """Answer a withdrawn page with 410 in the site's design, in the page's language, and an
+    address the page had before with a permanent redirect to its current one."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except Moved as moved:
+            return _moved_to(request, moved.slug)
         except Gone:
             return errors.gone(request, _(
                 "If you have a printed copy of this guide, please do not rely on it: ask your "
@@ -304,11 +332,12 @@ def search_page(request):
 @require_safe
 @cached_public_page
 def glossary_page(request):
-    """Every glossary term in the page's language, in that language's alphabetical order."""
+    """Every term of the published glossary in the page's language, in that language's
+    alphabetical order. Terms saved since a clinical reviewer last published it are not shown."""
     language = languages.active()
     english_url = f"{_path_in(languages.SOURCE, 'content:glossary')}"
     entries = []
-    for term in GlossaryTerm.objects.all():
+    for term in published_terms():
         entry = {
             "anchor": term.slug,
             "term": local_text(row_entry(term, "term"), language, f"{english_url}#{term.slug}"),

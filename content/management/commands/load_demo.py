@@ -15,6 +15,8 @@ from content.files.importing import (
     read_glossary_file,
     read_procedure_folder,
 )
+from content.publishing.glossary import latest_glossary
+from content.publishing.glossary_workflow import publish_glossary
 
 DEMO_FOLDER = Path(settings.BASE_DIR) / "content" / "demo"
 
@@ -60,9 +62,15 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if clinic:
                     outcomes.append(f"clinic: {load_clinic(clinic, update=update)}")
-                # Before the procedures: a page carries the glossary as it is when published.
+                # Before the procedures: a page carries the published glossary's terms as they are
+                # when it is published. The files are reviewed content, so what they loaded is
+                # published as they say, as their procedures are.
                 if glossary is not None:
-                    outcomes.append(f"glossary: {load_glossary(glossary, update=update)}")
+                    loaded = load_glossary(glossary, update=update)
+                    outcomes.append(f"glossary: {loaded}")
+                    if loaded in ("created", "updated") or latest_glossary() is None:
+                        publication = publish_glossary(name=f"content files ({folder.name})")
+                        outcomes.append(f"glossary: published as version {publication.number}")
                 for files in procedures:
                     outcome = load_procedure(files, update=update)
                     outcomes.append(f"procedure {files.fields['slug']}: {outcome}")

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
 
-from content.editing.models import GlossaryTerm
 from content.publishing.document import build_document
+from content.publishing.glossary import published_terms
 from content.publishing.models import Publication
 from content.publishing.public_content import public_content_changed
 from content.search.indexing import store_search_entries
@@ -15,7 +15,7 @@ from content.search.indexing import store_search_entries
 class Command(BaseCommand):
     help = (
         "Render every live version again from its own revision with the current pipeline and "
-        "store the pages whose HTML changed, with the glossary as it stands now; rebuild every "
+        "store the pages whose HTML changed, with the glossary as last published; rebuild every "
         "live version's search entries. The texts, version numbers and reviews stay as "
         "published; only their rendering is renewed. Safe to repeat."
     )
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, **options):
         changed = 0
         live = Publication.objects.filter(procedure__live_version=F("pk")).select_related("revision")
-        glossary = list(GlossaryTerm.objects.all())
+        glossary = published_terms()
         for publication in live:
             fresh = build_document(publication.revision.content, glossary)
             document = publication.document | {
