@@ -80,21 +80,23 @@ class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
         texts = [f for f in formsets if f.model in (Section, Question)]
         for formset in formsets:
             formset.siblings = texts
-        if request.method == "POST" and change:
-            self._give_parts_their_merge_base(request, obj, formsets)
+        # What was posted, or a kept save shown again (bound as if posted): merged alike.
+        posted = request.POST if request.method == "POST" else self._kept_data(request)
+        if posted is not None and change:
+            self._give_parts_their_merge_base(posted, obj, formsets)
         return formsets, inline_instances
 
     # The snapshot's key for each kind of part, in the order the change page lists them.
     SNAPSHOT_PARTS = {Section: "sections", Question: "questions", Citation: "citations"}
 
-    def _give_parts_their_merge_base(self, request, procedure, formsets):
+    def _give_parts_their_merge_base(self, posted, procedure, formsets):
         """A page opened on an older revision: tell each existing part what it said then.
 
         The inline forms list the parts in the order the snapshot does (sections by position,
         questions by position then id, citations by number), so form i was opened on the
         snapshot's row i; a section whose kind differs there has no known base (MISSING).
         """
-        loaded = request.POST.get("loaded_version", "")
+        loaded = posted.get("loaded_version", "")
         if loaded == str(procedure.revision):
             return
         revision = procedure.revisions.filter(number=int(loaded)).first() if loaded.isdigit() else None
