@@ -13,8 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.text import compress_string
 from django.views.decorators.http import require_POST
 
