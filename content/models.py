@@ -5,6 +5,7 @@ from content.editing.models import (  # noqa: F401
     Clinic,
     ClinicRevision,
     GlossaryTerm,
+    KeptSave,
     Procedure,
     Question,
     Revision,

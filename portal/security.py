@@ -11,9 +11,11 @@ import time
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.text import compress_string
+from django.views.decorators.http import require_POST
 
 from content.site.lru import LRU
 from content.site.requests import accepts_gzip, is_admin_path
@@ -140,3 +142,19 @@ def lockout_response(request, original_response=None, credentials=None):
         "site_header": admin.site.site_header,
     }
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+@require_POST
+def stay_signed_in(request):
+    """The admin's "Stay signed in" button: counts as activity, nothing more (static/js/admin-session.js).
+
+    Answers 204 for a signed-in member of staff (their session's last-seen is now), 401 for
+    anyone else, whose session has already ended."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        response = HttpResponse(status=401)
+    else:
+        request.session[SESSION_LAST_SEEN] = int(time.time())
+        response = HttpResponse(status=204)
+    add_never_cache_headers(response)
+    return response
+

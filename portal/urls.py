@@ -11,11 +11,13 @@ from django.urls import include, path
 
 from content.site.sitemaps import SITEMAPS
 from content.site.views import robots_txt
-from portal import health
+from portal import health, security
 
 admin.site.site_header = admin.site.site_title = "Patient education portal"
 
 urlpatterns = [
+    # Before the admin's own URLs, whose last pattern answers every address under its path.
+    path(f"{settings.ADMIN_PATH}session/stay/", security.stay_signed_in, name="staff_session_stay"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),

@@ -149,7 +149,8 @@ def test_a_form_too_large_gets_a_400_that_says_what_was_too_large(language):
     html = assert_designed_page(response, 400, language)
     with translation.override(language):
         expected = translation.gettext(
-            "What you sent was too large for us to accept. Please send less at a time.")
+            "What you sent was larger than a form may be, so nothing was saved. Go back: your "
+            "text should still be in the form. Shorten the longest texts, or save them in parts.")
     assert expected in html
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -95,11 +96,93 @@ class RoleCheckedForm(forms.ModelForm):
         return super().save(commit)
 
 
-class RefusesStaleSaves(forms.ModelForm):
-    """Refuses to save over someone else's newer save, keeping this person's text in the form.
+MISSING = object()
 
-    The form carries the row's revision as it was when opened; a save against a newer revision
-    is an error naming who saved in between and when, not an overwrite.
+
+def _comparable(value):
+    """A value as a merge compares it: text normalised, dates as their ISO form, None as ""."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return freshness.normalise(str(value))
+
+
+def _shown(value):
+    text = _comparable(value)
+    return text if text else gettext("(empty)")
+
+
+class MergesStaleSaves(forms.ModelForm):
+    """Merges a save made on an older revision into the newer working copy, field by field.
+
+    `merge_base` holds what each field said in the revision the form was opened on (None: the
+    form is not stale; MISSING: that revision is unknown). Per field: if only this person changed
+    it, theirs is taken; if only the newer save changed it, that is kept; if both changed it to
+    different texts, the field gets an error naming it and showing both, and (the whole save
+    being refused) this person's text stays in the input. The bound data is rewritten to the
+    merged result, so the form shown again is what a second save would store.
+    """
+
+    merge_base = None
+    merge_saved_by = ("", None)  # (who, when) of the newer save, for the messages
+    merge_part = ""  # the part of the page this form edits, for the messages ("" for the page)
+
+    def merge_fields(self):
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        return [name for name, field in self.fields.items()
+                if name in model_fields and not field.disabled and name in self.cleaned_data]
+
+    def merge(self, current):
+        """Merge against `current` (the working copy's row now); returns the conflicting names."""
+        if self.merge_base is None:
+            return []
+        conflicts, merged = [], {}
+        for name in self.merge_fields():
+            mine, theirs = self.cleaned_data[name], getattr(current, name, None)
+            if _comparable(mine) == _comparable(theirs):
+                continue
+            base = MISSING if self.merge_base is MISSING else self.merge_base.get(name, MISSING)
+            if base is not MISSING and _comparable(mine) == _comparable(base):
+                self.cleaned_data[name] = theirs  # only they changed it: keep theirs
+                merged[name] = theirs
+            elif base is not MISSING and _comparable(theirs) == _comparable(base):
+                continue  # only I changed it: mine
+            else:
+                conflicts.append(name)
+                self.add_error(name, self.conflict_error(name, theirs, mine))
+        if merged:
+            self.data = self.data.copy()
+            for name, value in merged.items():
+                self.data[self.add_prefix(name)] = "" if value is None else (
+                    value.pk if hasattr(value, "pk") else value)
+        return conflicts
+
+    def conflict_error(self, name, theirs, mine):
+        who, when = self.merge_saved_by
+        label = self.fields[name].label or name
+        if self.merge_part:
+            label = f"{self.merge_part}: {label}"
+        return ValidationError(
+            gettext("%(field)s was changed both by %(who)s (saved at %(when)s, after you opened "
+                    "the page) and by you. Their text: “%(theirs)s”. Your text: “%(mine)s”, "
+                    "still in the box below. Combine the two there, then save again.")
+            % {"field": label, "who": who or gettext("someone else"),
+               "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "",
+               "theirs": _shown(theirs), "mine": _shown(mine)},
+            code="conflicting_edit",
+        )
+
+
+class RefusesStaleSaves(MergesStaleSaves):
+    """Merges a save over someone else's newer one (MergesStaleSaves), refusing only when both
+    changed the same field; this person's text stays in the form either way.
+
+    The form carries the row's revision as it was when opened; the revision's snapshot says what
+    each field was then. Without that snapshot (an unknown revision), a stale save is refused
+    whole, naming who saved in between and when.
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -113,6 +196,10 @@ class RefusesStaleSaves(forms.ModelForm):
         """(who, when) of the newer save, as the history recorded it."""
         return "", current.updated_at
 
+    def base_values(self, loaded_version):
+        """What each field said in revision `loaded_version`, or MISSING if that is unknown."""
+        return MISSING
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
@@ -121,15 +208,34 @@ class RefusesStaleSaves(forms.ModelForm):
             current = self._meta.model.objects.select_for_update().filter(pk=self.instance.pk).first()
             if current is not None and cleaned.get("loaded_version") != str(current.revision):
                 who, when = self.saved_in_between(current)
-                raise ValidationError(
-                    gettext(
-                        "%(who)s saved this at %(when)s, after you opened it. Nothing was saved, "
-                        "and your text is still in the form below: open the page again in a new "
-                        "tab to see their changes, copy yours across, then save there."
-                    ) % {"who": who or gettext("Someone else"),
-                         "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")},
-                    code="concurrent_edit",
-                )
+                when_text = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+                self.merge_base = self.base_values(cleaned.get("loaded_version"))
+                if self.merge_base is MISSING:
+                    raise ValidationError(
+                        gettext(
+                            "%(who)s saved this at %(when)s, after you opened it. Nothing was "
+                            "saved, and your text is still in the form below: open the page "
+                            "again in a new tab to see their changes, copy yours across, then "
+                            "save there."
+                        ) % {"who": who or gettext("Someone else"), "when": when_text},
+                        code="concurrent_edit",
+                    )
+                self.merge_saved_by = (who, when)
+                conflicts = self.merge(current)
+                # The form now holds the merged text: a second save is made on the current revision.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("loaded_version")] = str(current.revision)
+                if conflicts:
+                    raise ValidationError(
+                        gettext(
+                            "%(who)s saved this at %(when)s, after you opened it. Their changes "
+                            "and yours were combined where they did not overlap, but you both "
+                            "changed %(fields)s, so nothing was saved. Each is shown below with "
+                            "both texts; your text is still in the form."
+                        ) % {"who": who or gettext("Someone else"), "when": when_text,
+                             "fields": ", ".join(str(self.fields[n].label or n) for n in conflicts)},
+                        code="concurrent_edit",
+                    )
         return cleaned
 
 
@@ -148,6 +254,10 @@ class ProcedureForm(RoleCheckedForm, RefusesStaleSaves):
                 "Another page was published at this address, and its printed handouts still lead "
                 "there: choose another address name."), code="address_taken")
         return slug
+
+    def base_values(self, loaded_version):
+        content = _revision_content(self.instance, loaded_version)
+        return MISSING if content is None else content["procedure"]
 
     def saved_in_between(self, current):
         revision = current.revisions.order_by("-number").first()
@@ -169,15 +279,56 @@ class ClinicForm(RoleCheckedForm, RefusesStaleSaves):
         revision = current.revisions.order_by("-number").first()
         return (revision.created_by_name, revision.created_at) if revision else ("", current.updated_at)
 
+    def base_values(self, loaded_version):
+        revision = (self.instance.revisions.filter(number=loaded_version).first()
+                    if str(loaded_version or "").isdigit() else None)
+        return MISSING if revision is None else revision.content
+
+
+def _revision_content(procedure, number):
+    """The snapshot of the procedure's revision `number` (as posted), or None if there is none."""
+    if not str(number or "").isdigit():
+        return None
+    revision = procedure.revisions.filter(number=int(number)).first()
+    return revision.content if revision is not None else None
+
+
+class PartForm(RoleCheckedForm, MergesStaleSaves):
+    """A section, question or citation on the procedure's page: role-checked, and merged field by
+    field when the page was opened on an older revision (the admin sets merge_base per form)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.merge_base is not None and self.instance.pk and not cleaned.get("DELETE"):
+            self.merge(self.instance)
+        return cleaned
+
 
 class RoleCheckedFormSet(BaseInlineFormSet):
     """Adding or deleting a section, question or citation is an editor's change: refused, with a
-    message, when anyone else's post tries it."""
+    message, when anyone else's post tries it. A part whose hidden id matches none of the page's
+    parts (tampered with, or removed since the page was opened) is named, not left as a bare
+    "Please correct the error below"."""
 
     user = None
     siblings = ()  # the other inline formsets of the same save, for cross-checks
 
+    def unmatched_parts(self):
+        pk_name = self.model._meta.pk.name
+        return [index for index, form in enumerate(self.forms[:self.initial_form_count()])
+                if pk_name in form.errors]
+
     def clean(self):
+        unmatched = self.unmatched_parts()
+        if unmatched:
+            thing = capfirst(self.model._meta.verbose_name)
+            raise ValidationError([
+                gettext("%(part)s %(number)d could not be matched to the page (it may have been "
+                        "removed since you opened it), so nothing was saved. Your text is kept "
+                        "in the form: copy it, then reload the page.")
+                % {"part": thing, "number": index + 1}
+                for index in unmatched
+            ], code="unmatched_part")
         super().clean()
         if self.user is None or roles.can_edit_english(self.user):
             return

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from content.admin.display import translation_status_html
-from content.admin.forms import CitationFormSet, RoleCheckedForm, RoleCheckedFormSet
+from content.admin.forms import CitationFormSet, PartForm, RoleCheckedFormSet
 from content.editing import roles
 from content.editing.models import Citation, Question, Section
 
@@ -37,7 +37,7 @@ class RoleCheckedInlineMixin:
 
 
 class TranslatedPartInline(RoleCheckedInlineMixin, TranslationStackedInline):
-    form = RoleCheckedForm
+    form = PartForm
     extra = 0
     readonly_fields = ("translation_status",)
 
@@ -61,7 +61,7 @@ class QuestionInline(TranslatedPartInline):
 
 class CitationInline(RoleCheckedInlineMixin, admin.StackedInline):
     model = Citation
-    form = RoleCheckedForm
+    form = PartForm
     formset = CitationFormSet
     extra = 0
     fields = (

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from content import languages
 from content.admin.base import TranslatedModelAdmin
 from content.admin.display import arabic_state_html, translation_status_html
-from content.admin.forms import ProcedureForm
+from content.admin.forms import MISSING, ProcedureForm
 from content.admin.inlines import CitationInline, QuestionInline, SectionInline
 from content.admin.procedure_pages import ProcedurePages
 from content.editing import revisions, roles
-from content.editing.models import Procedure, Question, Section
+from content.editing.models import Citation, Procedure, Question, Section
 from content.publishing.models import Publication
 
 
@@ -80,7 +80,49 @@ class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
         texts = [f for f in formsets if f.model in (Section, Question)]
         for formset in formsets:
             formset.siblings = texts
+        # What was posted, or a kept save shown again (bound as if posted): merged alike.
+        posted = request.POST if request.method == "POST" else self._kept_data(request)
+        if posted is not None and change:
+            self._give_parts_their_merge_base(posted, obj, formsets)
         return formsets, inline_instances
+
+    # The snapshot's key for each kind of part, in the order the change page lists them.
+    SNAPSHOT_PARTS = {Section: "sections", Question: "questions", Citation: "citations"}
+
+    def _give_parts_their_merge_base(self, posted, procedure, formsets):
+        """A page opened on an older revision: tell each existing part what it said then.
+
+        The inline forms list the parts in the order the snapshot does (sections by position,
+        questions by position then id, citations by number), so form i was opened on the
+        snapshot's row i; a section whose kind differs there has no known base (MISSING).
+        """
+        loaded = posted.get("loaded_version", "")
+        if loaded == str(procedure.revision):
+            return
+        revision = procedure.revisions.filter(number=int(loaded)).first() if loaded.isdigit() else None
+        latest = revisions.latest_revision(procedure)
+        saved_by = (latest.created_by_name, latest.created_at) if latest else ("", procedure.updated_at)
+        for formset in formsets:
+            key = self.SNAPSHOT_PARTS.get(formset.model)
+            if key is None:
+                continue
+            rows = revision.content[key] if revision is not None else []
+            for index, form in enumerate(formset.forms[:formset.initial_form_count()]):
+                base = rows[index] if index < len(rows) else MISSING
+                if (base is not MISSING and formset.model is Section
+                        and base.get("kind") != getattr(form.instance, "kind", None)):
+                    base = MISSING
+                form.merge_base = base
+                form.merge_saved_by = saved_by
+                form.merge_part = self._part_name(form.instance, index)
+
+    @staticmethod
+    def _part_name(part, index):
+        if isinstance(part, Section):
+            return gettext("Section “%(kind)s”") % {"kind": part.get_kind_display()}
+        if isinstance(part, Question):
+            return gettext("Question %(number)d") % {"number": index + 1}
+        return gettext("Reference %(number)d") % {"number": part.number or index + 1}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

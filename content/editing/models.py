@@ -5,6 +5,7 @@ glossary). Every save of a procedure records a Revision, a snapshot of all its t
 language (content.editing.revisions); content.publishing turns a revision into what patients read.
 """
 
+import datetime
 import re
 
 from django.conf import settings
@@ -493,3 +494,39 @@ class ClinicRevision(models.Model):
 
     def __str__(self):
         return f"{self.clinic} r{self.number}"
+
+
+class KeptSave(models.Model):
+    """A save that arrived after its sender's session had ended: kept, never applied, until the
+    same account signs in and opens the form again (content.admin.base). Only that account is
+    ever shown it; it is deleted when they save or discard it, or after KEPT_SAVE_DAYS."""
+
+    KEPT_SAVE_DAYS = 30
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=100)  # app_label.model_name
+    object_id = models.CharField(max_length=64)  # the primary key, or "add" for a new object
+    revision = models.PositiveIntegerField(null=True, blank=True)  # the revision it was opened on
+    data = models.JSONField(encoder=UnicodeJSONEncoder)  # the posted fields: {name: [values]}
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "model", "object_id"], name="kept_save_lookup")]
+
+    def __str__(self):
+        return f"{self.model} {self.object_id} kept for user {self.user_id}"
+
+    @classmethod
+    def _cutoff(cls):
+        return timezone.now() - datetime.timedelta(days=cls.KEPT_SAVE_DAYS)
+
+    @classmethod
+    def current(cls):
+        """The kept saves still offered back."""
+        return cls.objects.filter(created_at__gte=cls._cutoff())
+
+    @classmethod
+    def expired(cls):
+        """Kept saves no longer offered: deleted whenever a new one is kept."""
+        return cls.objects.filter(created_at__lt=cls._cutoff())

@@ -125,7 +125,9 @@ def _view_message(exception):
 def bad_request(request, exception=None):
     with translation.override(_language_of(request)):
         if isinstance(exception, RequestDataTooBig):
-            explanation = _("What you sent was too large for us to accept. Please send less at a time.")
+            explanation = _("What you sent was larger than a form may be, so nothing was saved. Go "
+                            "back: your text should still be in the form. Shorten the longest "
+                            "texts, or save them in parts.")
         elif isinstance(exception, TooManyFieldsSent):
             explanation = _("The address or form had too many parts for us to read. "
                             "Please go back and try a shorter one.")
