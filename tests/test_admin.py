@@ -223,7 +223,7 @@ def section_index(page, kind):
         ("See ![the pump](https://example.org/pump.png).", "Images are not supported"),
         ("## Before you come\n\nBring your list.", "##"),
         ('!!! caution "Careful"\n    Text.', "caution"),
-        ("- " * 1000 + "deep", "cannot be rendered"),
+        ("- " * 1000 + "deep", "nested 1000 levels deep"),
         ("x" * 20_001, "20,000"),
     ],
     ids=["bidi-control", "image", "heading", "callout", "deep-list", "too-long"],
