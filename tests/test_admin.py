@@ -235,3 +235,22 @@ def test_markdown_the_page_would_lose_is_a_form_error_that_keeps_the_text(admin_
     assert html.escape(named, quote=False) in page
     assert html.escape(body[:200]) in page  # what they typed is still in the form
     assert not Procedure.objects.filter(slug="port-placement").exists()
+
+
+@pytest.mark.parametrize(
+    "field", ["title_en", "summary_ar", "sections-0-heading_ar", "questions-0-question_ar",
+              "citations-0-title"],
+)
+def test_a_direction_control_in_a_plain_text_is_an_error_on_that_field(admin_client, field):
+    """'Take 01 tablets daily' with U+202E reads 'Take 10 tablets daily'; on main only Markdown
+    bodies refused it."""
+    response = admin_client.post(ADD_URL, procedure_form(**{field: "Take \u202e01\u202c tablets daily"}))
+    assert response.status_code == 200
+    prefix, _, name = field.rpartition("-")
+    form = response.context["adminform"].form
+    if prefix:  # an inline's row
+        formset = next(f for f in response.context["inline_admin_formsets"]
+                       if f.formset.prefix == prefix.rsplit("-", 1)[0]).formset
+        form = formset.forms[int(prefix.rsplit("-", 1)[1])]
+    assert any("U+202E RIGHT-TO-LEFT OVERRIDE" in message for message in form.errors.get(name, []))
+    assert not Procedure.objects.filter(slug="port-placement").exists()

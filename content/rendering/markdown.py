@@ -14,7 +14,8 @@ right-to-left sentence.
 Rendering never raises: a text Markdown cannot handle (nested a thousand levels deep, say) is shown
 as plain paragraphs. What a text may be is one authoring rule for every patient-facing text, checked
 on the input alone, never with a clock: `authoring_problems` for Markdown (its size and shape are
-bounded so that every accepted text renders in linear time, content.rendering.bounds).
+bounded so that every accepted text renders in linear time, content.rendering.bounds) and
+`plain_text_problems` for titles, summaries, headings, questions, glossary and clinic texts.
 Rendering happens when content is saved, never per request.
 """
 
@@ -48,6 +49,9 @@ from content.rendering.bounds import (
 
 logger = logging.getLogger(__name__)
 
+# The most a plain text (a title, summary, heading, question, glossary or clinic text) holds; most
+# have a smaller max_length of their own, which Django checks.
+PLAIN_TEXT_MAX_CHARS = 2_000
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "code", "hr", "bdi", "abbr",
@@ -462,6 +466,23 @@ def _direction_controls_problem(text):
     return [gettext("Invisible direction-control characters can reorder what a patient reads and are "
                     "not allowed; the page sets the direction of mixed text itself. Remove: "
                     "%(characters)s") % {"characters": ", ".join(controls)}]
+
+
+def plain_text_problems(text, max_chars=PLAIN_TEXT_MAX_CHARS):
+    """Everything an author must change before a plain text (a title, summary, section heading,
+    question, glossary or clinic text, a role) can be saved; [] when it may be. The same rule as
+    authoring_problems, for text that is shown as written rather than rendered: no direction
+    controls, no raw HTML, at most `max_chars` characters."""
+    text = text or ""
+    problems = []
+    if len(text) > max_chars:
+        problems.append(gettext("This text is %(length)s characters long; the most is %(limit)s. "
+                                "Shorten it.") % {"length": f"{len(text):,}", "limit": f"{max_chars:,}"})
+    tags = raw_html_tags(text)
+    if tags:
+        problems.append(gettext("Raw HTML is not allowed here. Remove: %(tags)s")
+                        % {"tags": ", ".join(dict.fromkeys(tags))})
+    return problems + _direction_controls_problem(text)
 
 
 def authoring_problems(text, language=languages.SOURCE):
