@@ -172,6 +172,7 @@ def test_a_plain_text_a_file_breaks_the_rule_with_is_refused_naming_file_and_fie
     "entry, message",
     [
         ('url = "javascript:alert(document.cookie)"', "url: Enter a valid URL."),
+        ('url = "ftp://example.org/paper.pdf"', "url: Enter a web address that starts with https://"),
         ('doi = "https://doi.org/10.1/x"', "doi: Enter a DOI"),
     ],
 )

@@ -32,6 +32,7 @@ from content.rendering.markdown import (
     render_markdown,
     sanitize,
 )
+from content.rendering.urls import safe_url, web_url
 from tests.bidi_cases import CASES
 
 
@@ -527,3 +528,31 @@ def test_table_column_alignment_survives_as_start_centre_and_end():
     html = render_markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
     assert '<th class="align-start">a</th>' in html and '<td class="align-center">2</td>' in html
     assert '<td class="align-end">3</td>' in html and "style" not in html
+
+
+# --- Stored URLs are checked where they are written out -----------------------------------------
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+     "java\nscript:alert(1)", "\x00javascript:alert(1)", "javascript&#58;alert(1)",
+     "&#x6A;avascript:alert(1)", "&#106;&#97;vascript:alert(1)", "data:text/html,x", "vbscript:x",
+     "file:///etc/passwd", "//evil.example/x", "/en/procedures/", "", None],
+)
+def test_a_stored_url_without_an_allowed_scheme_is_dropped(url):
+    assert safe_url(url) == "" and web_url(url) == ""
+
+
+@pytest.mark.parametrize(
+    "url, safe, web",
+    [
+        ("https://doi.org/10.1159/000537887", "https://doi.org/10.1159/000537887", None),
+        ("HTTP://Example.org/a?b=1&c=2", "HTTP://Example.org/a?b=1&c=2", None),
+        ("  https://example.org/\t", "https://example.org/", None),
+        ("mailto:care@example.org", "mailto:care@example.org", ""),
+        ("tel:+15550100", "tel:+15550100", ""),
+    ],
+)
+def test_a_stored_url_with_an_allowed_scheme_is_written_as_a_browser_reads_it(url, safe, web):
+    assert safe_url(url) == safe
+    assert web_url(url) == (safe if web is None else web)

@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from content import languages
 from content.editing import freshness
 from content.rendering.markdown import authoring_problems, plain_text_problems
+from content.rendering.urls import WEB_SCHEMES
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -282,6 +283,12 @@ doi_validator = RegexValidator(
 )
 
 
+# A reference links to a web page; URLField alone would take ftp:// too, which pages never link.
+web_url_validator = URLValidator(
+    schemes=sorted(WEB_SCHEMES), message=_("Enter a web address that starts with https:// or http://."),
+)
+
+
 class Citation(models.Model):
     """A reference in its original language; only the appendix's labels are translated."""
 
@@ -304,7 +311,7 @@ class Citation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("For expert opinions."))
     doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[doi_validator])
-    url = models.URLField(_("URL"), blank=True)
+    url = models.URLField(_("URL"), blank=True, validators=[web_url_validator])
     accessed = models.DateField(_("accessed"), null=True, blank=True)
 
     class Meta:

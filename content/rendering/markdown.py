@@ -46,6 +46,7 @@ from content.rendering.bounds import (
     nesting_message,
     shape_problems,
 )
+from content.rendering.urls import URL_SCHEMES
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,6 @@ ALLOWED_CLASSES = {
     "a": {"citation-ref"},
     "sup": {"citation"},
 }
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
 
 # Raw HTML as an author might type it: a comment, a script or style element with its content, or
 # a tag of a real HTML element (current or legacy). Only closed constructs count, so a stray `<`
