@@ -7,14 +7,15 @@ for each piece of formatting it finds in it; every line, list item and table cel
 little Python. `'[](' * 5000` took six seconds.
 
 So a text is refused, before it is rendered, when it exceeds a bound on its input: its size, lines,
-nesting, runs of brackets and marks, and how many formatting marks, link addresses and backticks
-it has. Within the bounds every text renders in time proportional to its length, and the worst
-text in `manage.py bench_rendering`'s corpus renders at MARKDOWN_MAX_CHARS in well under 100 ms.
-The renderer stops looking for an address or a closing backtick after LINK_ADDRESS_MAX or
-CODE_SPAN_MAX characters (content.rendering.markdown), so each of the bounded openers costs at
-most that much. No decision depends on a clock or on how busy the machine is. Honest texts are far
-inside every bound: the demo's busiest section, scaled to MARKDOWN_MAX_CHARS, would have about 400
-marks and 250 lines, no link address and no run longer than two.
+nesting, table cells, runs of brackets and marks, and how many formatting marks, link addresses and
+backticks it has. Within the bounds every text renders in time proportional to its length: the
+worst text in `manage.py bench_rendering`'s corpus, each as close to a bound as it can be, renders
+at MARKDOWN_MAX_CHARS in under 100 ms. The renderer stops looking for an address or a closing
+backtick after LINK_ADDRESS_MAX or CODE_SPAN_MAX characters (content.rendering.markdown), so each
+of the bounded openers costs at most that much. No decision depends on a clock or on how busy the
+machine is. Honest texts are inside every bound: the demo's busiest sections, grown to
+MARKDOWN_MAX_CHARS, would have about 400 marks and 300 lines, no link address, no table and no run
+longer than two.
 """
 
 import re
