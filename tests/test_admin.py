@@ -259,7 +259,7 @@ def section_index(page, kind):
         ("See ![the pump](https://example.org/pump.png).", "Images are not supported"),
         ("## Before you come\n\nBring your list.", "##"),
         ('!!! caution "Careful"\n    Text.', "caution"),
-        ("- " * 1000 + "deep", "cannot be rendered"),
+        ("- " * 1000 + "deep", "nested 1000 levels deep"),
         ("x" * 20_001, "20,000"),
     ],
     ids=["bidi-control", "image", "heading", "callout", "deep-list", "too-long"],
@@ -284,3 +284,22 @@ def test_the_dashboards_template_tags_reach_no_model_admin():
             waiting += [known(name) for name in imported_modules(module, MODULES[module]) if known(name)]
     admin_modules = {module for module in reached if module.startswith("content.admin")}
     assert admin_modules == {"content.admin.dashboard", "content.admin.display"}
+
+
+@pytest.mark.parametrize(
+    "field", ["title_en", "summary_ar", "sections-0-heading_ar", "questions-0-question_ar",
+              "citations-0-title"],
+)
+def test_a_direction_control_in_a_plain_text_is_an_error_on_that_field(admin_client, field):
+    """'Take 01 tablets daily' with U+202E reads 'Take 10 tablets daily'; on main only Markdown
+    bodies refused it."""
+    response = admin_client.post(ADD_URL, procedure_form(**{field: "Take \u202e01\u202c tablets daily"}))
+    assert response.status_code == 200
+    prefix, _, name = field.rpartition("-")
+    form = response.context["adminform"].form
+    if prefix:  # an inline's row
+        formset = next(f for f in response.context["inline_admin_formsets"]
+                       if f.formset.prefix == prefix.rsplit("-", 1)[0]).formset
+        form = formset.forms[int(prefix.rsplit("-", 1)[1])]
+    assert any("U+202E RIGHT-TO-LEFT OVERRIDE" in message for message in form.errors.get(name, []))
+    assert not Procedure.objects.filter(slug="port-placement").exists()

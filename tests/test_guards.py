@@ -30,6 +30,25 @@ def test_there_are_no_model_changes_without_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+# Addresses our own code makes (reverse(), the request, the handout's live page): no stored text
+# reaches them. Any other variable a template writes into a link passes a scheme check there.
+OWN_URLS = {"x_default_url", "page.url", "page_url", "text.english_url", "language.url",
+            "previous_page_url", "next_page_url", "first_page_url", "href", "request.scheme",
+            "editions.0.canonical_url"}
+URL_ATTRIBUTE = re.compile(r'\b(?:href|src|action|formaction|poster|cite)="\{\{\s*([^}]*?)\s*\}\}')
+
+
+def test_every_stored_url_a_template_writes_into_a_link_passes_the_scheme_check():
+    unchecked = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        for expression in URL_ATTRIBUTE.findall(template.read_text(encoding="utf-8")):
+            variable, *filters = expression.split("|")
+            if variable.strip() not in OWN_URLS and not {"safe_url", "web_url"} & {
+                    name.split(":")[0].strip() for name in filters}:
+                unchecked.append(f"{template.relative_to(ROOT)}: {expression}")
+    assert unchecked == []
+
+
 def test_stylesheets_use_logical_properties_not_left_or_right():
     for stylesheet in (ROOT / "static" / "css").glob("*.css"):
         css = re.sub(r"/\*.*?\*/", "", stylesheet.read_text(), flags=re.S)

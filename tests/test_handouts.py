@@ -1,18 +1,23 @@
 """Handouts on paper and as PDF: what a printed copy must carry, in every language variant."""
 
 import datetime
+import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 import segno
+from django.core import serializers
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from content import languages
 from content.handouts.layout import handout_for, pdf_filename, qr_code_svg
-from content.handouts.pdf import StaticFiles
+from content.handouts.pdf import StaticFiles, draw_pdf
 from content.models import Procedure, Publication
 from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure, publish
-from tests.pdf_inspection import font_names, page_count, page_sizes
+from tests.pdf_inspection import font_names, page_count, page_sizes, pdf_text_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +299,77 @@ def test_the_handout_page_describes_itself_and_names_the_live_page_as_canonical(
     assert f'<meta name="description" content="{summary}">' in html
     assert f'<link rel="canonical" href="http://testserver/{language}/procedures/{DEMO_SLUG}/">' in html
     assert 'name="robots"' not in html
+
+
+# --- A stored URL is checked where it is written out --------------------------------------------
+
+PLANTED_URLS = [
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    " \tjava\nscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "javascript&#58;alert(1)",
+    "&#106;avascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/steal",
+]
+
+
+def _planted_fixture(tmp_path, publication):
+    """The live version as `dumpdata` writes it, with a citation per planted URL added to its
+    document: what a fixture can bring past every form and file check."""
+    data = json.loads(serializers.serialize("json", [publication]))
+    citations = data[0]["fields"]["document"]["citations"]
+    for number, url in enumerate(PLANTED_URLS, 2):
+        citations.append({"number": number, "kind": "article", "authors": f"Planted {number}",
+                          "title": "", "source": "", "year": 2024, "date": None, "doi": "",
+                          "url": url, "accessed": None})
+    citations.append({"number": 90, "kind": "article", "authors": "Kept ninety", "title": "",
+                      "source": "", "year": 2024, "date": None, "doi": "",
+                      "url": "https://example.org/guide", "accessed": None})
+    path = tmp_path / "planted.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _hrefs(html):
+    found = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(value for name, value in attrs if name == "href" and value is not None)
+
+    Links().feed(html)
+    return found
+
+
+def _written_schemes(urls):
+    """The scheme of each URL as a browser reads it (blanks and controls dropped)."""
+    return {re.sub(r"[\x00-\x20]", "", url).split(":", 1)[0].lower() for url in urls if ":" in url}
+
+
+def test_a_planted_citation_url_reaches_no_href_of_the_page_the_handout_or_the_pdf(client, tmp_path):
+    """On main a fixture's `javascript:` citation URL was written into the page's href and the
+    PDF's links unchecked (the CSP blocked the click; without it, it ran)."""
+    procedure = make_procedure()
+    add_section(procedure, "overview", body_en="See [^1].", body_ar="انظر [^1].")
+    add_citation(procedure, number=1)
+    clinic = make_clinic()
+    publication = publish(procedure)
+    call_command("loaddata", str(_planted_fixture(tmp_path, publication)), verbosity=0)
+    publication.refresh_from_db()
+
+    page = client.get(f"/en/procedures/{procedure.slug}/").content.decode()
+    handout = client.get(f"/en/procedures/{procedure.slug}/handout/bilingual/").content.decode()
+    for html in (page, handout):
+        assert "Planted 2" in html and "Planted 10" in html  # the reference text stays
+        assert 'href="https://example.org/guide"' in html
+        assert _written_schemes(_hrefs(html)) <= {"https", "http", "mailto", "tel"}
+        assert "javascript" not in html.lower() and "evil.example" not in html
+    pdf = pdf_text_objects(draw_pdf(handout_for(publication, languages.SOURCE, "a4",
+                                                "https://portal.example.org", clinic)))
+    uris = [uri.decode("latin-1") for uri in re.findall(rb"/URI\s*\((.*?)\)", pdf)]
+    assert "https://example.org/guide" in uris
+    assert _written_schemes(uris) <= {"https", "http"}
+    assert b"javascript" not in pdf.lower()

@@ -119,10 +119,60 @@ def test_a_bad_file_is_named_with_what_is_wrong_and_nothing_is_written(
     assert not Procedure.objects.exists() and not Clinic.objects.exists()
 
 
+RLO, PDF = "\u202e", "\u202c"  # "Take 01 tablets daily" shows as "Take 10 tablets daily"
+
+
+def _prepend(text, old, new):
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    "path, old, new, named",
+    [
+        ("hai-pump-chemotherapy/procedure.toml", 'summary = "مضخة',
+         f'summary = "خذ {RLO}01{PDF} مضخة',
+         "procedure.toml: [ar] summary: Invisible direction-control characters"),
+        ("hai-pump-chemotherapy/procedure.toml", 'title = "Hepatic', f'title = "{RLO}Hepatic',
+         "procedure.toml: [en] title: Invisible direction-control characters"),
+        ("hai-pump-chemotherapy/procedure.toml", 'authors = "Kuemmerli C', f'authors = "{RLO}Kuemmerli C',
+         "procedure.toml: [[citations]] number 1: authors: Invisible direction-control characters"),
+        ("hai-pump-chemotherapy/procedure.toml", 'title = "Hepatic', 'title = "<b>Hepatic</b>',
+         "procedure.toml: [en] title: Raw HTML is not allowed here. Remove: <b>"),
+        ("hai-pump-chemotherapy/sections/living_with.ar.md", "# الحياة", f"# {RLO}الحياة",
+         "living_with.ar.md:1: the heading (its first line '# ...'): Invisible direction-control"),
+        ("hai-pump-chemotherapy/questions/04-refills.ar.md", "# كم", f"# {RLO}كم",
+         "04-refills.ar.md:1: the question (its first line '# ...'): Invisible direction-control"),
+        ("clinic.toml", 'address = "100 شارع', f'address = "{RLO}100 شارع',
+         "clinic.toml: [ar] address: Invisible direction-control characters"),
+        ("clinic.toml", 'phone = "+1 555 0100"', f'phone = "+1 555 {RLO}0010"',
+         "clinic.toml: phone: Invisible direction-control characters"),
+        ("glossary.toml", 'definition = "أدوية قوية', f'definition = "{RLO}أدوية قوية',
+         "glossary.toml: [[terms]] number 1 (chemotherapy) [ar] definition: Invisible direction-control"),
+        ("glossary.toml", 'other_forms = ["chemo"', f'other_forms = ["{RLO}chemo"',
+         "glossary.toml: [[terms]] number 1 (chemotherapy) [en] other_forms: Invisible direction-control"),
+    ],
+    ids=["summary", "title", "citation", "raw-html", "heading", "question", "clinic-address",
+         "clinic-phone", "glossary-definition", "glossary-other-forms"],
+)
+def test_a_plain_text_a_file_breaks_the_rule_with_is_refused_naming_file_and_field(
+    demo_copy, path, old, new, named
+):
+    """On main only Markdown bodies were checked: a direction control in a title, summary,
+    heading, question, citation, clinic or glossary text loaded and reached the page."""
+    file = demo_copy / path
+    file.write_text(_prepend(file.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        load(str(demo_copy))
+    assert named in str(error.value)
+    assert not Procedure.objects.exists() and not Clinic.objects.exists()
+
+
 @pytest.mark.parametrize(
     "entry, message",
     [
         ('url = "javascript:alert(document.cookie)"', "url: Enter a valid URL."),
+        ('url = "ftp://example.org/paper.pdf"', "url: Enter a web address that starts with https://"),
         ('doi = "https://doi.org/10.1/x"', "doi: Enter a DOI"),
     ],
 )

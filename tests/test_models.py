@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from content.editing import freshness
 from content.editing.revisions import record_revision
-from content.models import Procedure, Section
+from content.models import Citation, Clinic, GlossaryTerm, Procedure, Question, Section, StaffProfile
+from content.publishing.workflow import WorkflowRefused
 from tests.builders import add_citation, add_section, make_procedure, publish
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,82 @@ def test_a_markdown_field_lists_every_problem_at_once():
     assert len(messages) == 3
     assert any("<b>" in m for m in messages) and any("U+202E" in m for m in messages)
     assert any("Images" in m for m in messages)
+
+
+# --- One authoring rule for every plain text a patient reads ------------------------------------
+
+DOSE_FAKED = "Take \u202e01\u202c tablets daily"  # shows as "Take 10 tablets daily"
+
+
+def _plain_text_rows():
+    procedure = make_procedure()
+    user = get_user_model().objects.create(username="reviewer")
+    return {
+        "procedure": procedure,
+        "section": Section(procedure=procedure, kind="overview", body_en="Text."),
+        "question": Question(procedure=procedure, question_en="Q?", answer_en="A."),
+        "citation": Citation(procedure=procedure, number=1, authors="Doe J"),
+        "glossary": GlossaryTerm(slug="pump", term_en="pump", definition_en="A small device."),
+        "clinic": Clinic(name_en="Clinic"),
+        "profile": StaffProfile(user=user),
+    }
+
+
+@pytest.mark.parametrize(
+    "row, field",
+    [
+        ("procedure", "title_en"), ("procedure", "title_ar"), ("procedure", "short_name_ar"),
+        ("procedure", "also_known_as_en"), ("procedure", "summary_en"), ("procedure", "summary_ar"),
+        ("section", "heading_ar"), ("question", "question_en"), ("question", "question_ar"),
+        ("glossary", "term_ar"), ("glossary", "other_forms_en"), ("glossary", "definition_ar"),
+        ("clinic", "name_ar"), ("clinic", "phone"), ("clinic", "address_ar"),
+        ("clinic", "emergency_instructions_en"), ("profile", "role_ar"),
+        ("citation", "title"), ("citation", "authors"), ("citation", "source"),
+    ],
+)
+def test_a_direction_control_in_any_plain_text_is_refused_on_that_field(row, field):
+    """On main the summary 'Take 01 tablets daily' with U+202E read 'Take 10 tablets daily' on the
+    page, its meta description and the PDF: only Markdown bodies refused direction controls."""
+    instance = _plain_text_rows()[row]
+    setattr(instance, field, DOSE_FAKED if field != "phone" else "+1 555 \u202e0010")
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    messages = error.value.message_dict.get(field, [])
+    assert any("U+202E RIGHT-TO-LEFT OVERRIDE" in message for message in messages), error.value
+
+
+@pytest.mark.parametrize(
+    "row, field, value, named",
+    [
+        ("procedure", "title_en", "Port <b>placement</b>", "Raw HTML is not allowed here. Remove: <b>, </b>"),
+        ("clinic", "address_en", "1 Example Street " * 120, "the most is 2,000"),
+        ("glossary", "other_forms_ar", "x\u200f", "U+200F RIGHT-TO-LEFT MARK"),
+    ],
+)
+def test_raw_html_and_size_are_refused_in_plain_texts_too(row, field, value, named):
+    instance = _plain_text_rows()[row]
+    setattr(instance, field, value)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    assert any(named in message for message in error.value.message_dict.get(field, [])), error.value
+
+
+def test_ordinary_plain_texts_with_signs_and_both_scripts_are_accepted():
+    rows = _plain_text_rows()
+    rows["procedure"].summary_ar = "خذ 5 mL مرتين يوميًا إذا كانت الحرارة < 38.5°C (انظر الملحق)."
+    rows["clinic"].address_en = "100 Example Street, Floor 2 <east wing>\nSpringfield"
+    rows["clinic"].phone = "+1 555 0100"
+    for name in ("procedure", "clinic"):
+        rows[name].full_clean()
+
+
+def test_a_direction_control_planted_past_the_forms_is_not_published():
+    """A text written to the database directly (a fixture, a script) meets the rule at publishing."""
+    procedure = make_procedure()
+    add_section(procedure, "overview")
+    Procedure.objects.filter(pk=procedure.pk).update(summary_ar=DOSE_FAKED)
+    procedure.refresh_from_db()
+    with translation.override("en"), pytest.raises(WorkflowRefused) as refused:
+        publish(procedure)
+    assert "summary (ar): Invisible direction-control characters" in str(refused.value)
+    assert not procedure.publications.exists()

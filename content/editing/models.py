@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from content import languages
 from content.editing import freshness
-from content.rendering.markdown import authoring_problems
+from content.rendering.markdown import authoring_problems, plain_text_problems
+from content.rendering.urls import WEB_SCHEMES
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -44,6 +45,15 @@ def reject_raw_html(text):
     problems = authoring_problems(text, _STRICTEST_LANGUAGE)
     if problems:
         raise ValidationError([ValidationError(problem, code="markdown") for problem in problems])
+
+
+def reject_unsafe_text(text):
+    """Refuses what a plain text a patient reads (a title, summary, heading, question, glossary or
+    clinic text, a role) must not hold: direction controls, raw HTML, more than a bounded size. The
+    same authoring rule as reject_raw_html, for text shown as written rather than rendered."""
+    problems = plain_text_problems(text)
+    if problems:
+        raise ValidationError([ValidationError(problem, code="plain_text") for problem in problems])
 
 
 class TranslatedContent(models.Model):
@@ -144,13 +154,16 @@ class Procedure(TranslatedContent):
         allow_unicode=False,
         help_text=_("Lower-case ASCII letters, digits and hyphens; the same in every language."),
     )
-    title = models.CharField(_("title"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    also_known_as = models.CharField(_("also known as"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[reject_unsafe_text])
+    short_name = models.CharField(_("short name"), max_length=100, blank=True,
+                                  validators=[reject_unsafe_text])
+    also_known_as = models.CharField(_("also known as"), max_length=200, blank=True,
+                                     validators=[reject_unsafe_text])
     summary = models.TextField(
         _("summary"),
         max_length=600,
         help_text=_("One or two plain sentences shown under the title and in link previews."),
+        validators=[reject_unsafe_text],
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -220,6 +233,7 @@ class Section(TranslatedContent):
         max_length=200,
         blank=True,
         help_text=_("Leave empty to use the standard heading for this kind of section."),
+        validators=[reject_unsafe_text],
     )
     body = models.TextField(_("text (Markdown)"), validators=[reject_raw_html])
     position = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -250,7 +264,7 @@ class Question(TranslatedContent):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="questions", verbose_name=_("procedure")
     )
-    question = models.CharField(_("question"), max_length=300)
+    question = models.CharField(_("question"), max_length=300, validators=[reject_unsafe_text])
     answer = models.TextField(_("answer (Markdown)"), validators=[reject_raw_html])
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -269,6 +283,12 @@ doi_validator = RegexValidator(
 )
 
 
+# A reference links to a web page; URLField alone would take ftp:// too, which pages never link.
+web_url_validator = URLValidator(
+    schemes=sorted(WEB_SCHEMES), message=_("Enter a web address that starts with https:// or http://."),
+)
+
+
 class Citation(models.Model):
     """A reference in its original language; only the appendix's labels are translated."""
 
@@ -282,15 +302,16 @@ class Citation(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
-    authors = models.CharField(_("authors"), max_length=300)
-    title = models.CharField(_("title"), max_length=400, blank=True)
+    authors = models.CharField(_("authors"), max_length=300, validators=[reject_unsafe_text])
+    title = models.CharField(_("title"), max_length=400, blank=True, validators=[reject_unsafe_text])
     source = models.CharField(
-        _("source"), max_length=300, blank=True, help_text=_("Journal, book or institution.")
+        _("source"), max_length=300, blank=True, help_text=_("Journal, book or institution."),
+        validators=[reject_unsafe_text],
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("For expert opinions."))
     doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[doi_validator])
-    url = models.URLField(_("URL"), blank=True)
+    url = models.URLField(_("URL"), blank=True, validators=[web_url_validator])
     accessed = models.DateField(_("accessed"), null=True, blank=True)
 
     class Meta:
@@ -331,9 +352,9 @@ class Clinic(TranslatedContent):
     and when.
     """
 
-    name = models.CharField(_("name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[reject_unsafe_text])
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[reject_unsafe_text])
+    address = models.TextField(_("address"), blank=True, validators=[reject_unsafe_text])
     emergency_instructions = models.TextField(
         _("emergency instructions"),
         blank=True,
@@ -341,6 +362,7 @@ class Clinic(TranslatedContent):
             "What a patient should do in an emergency, e.g. call your local emergency number "
             "or go to the nearest emergency department."
         ),
+        validators=[reject_unsafe_text],
     )
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -367,6 +389,7 @@ class StaffProfile(TranslatedContent):
         _("clinical role"), max_length=120, blank=True,
         help_text=_("Shown to patients beside your name on pages you review, e.g. "
                     "\"Consultant liver surgeon\"."),
+        validators=[reject_unsafe_text],
     )
 
     class Meta:
@@ -427,16 +450,18 @@ class GlossaryTerm(TranslatedContent):
         help_text=_("The entry's anchor on the glossary page: lower-case ASCII letters, digits and "
                     "hyphens, the same in every language."),
     )
-    term = models.CharField(_("term"), max_length=120)
+    term = models.CharField(_("term"), max_length=120, validators=[reject_unsafe_text])
     other_forms = models.TextField(
         _("other forms"), blank=True,
         help_text=_("Other ways the text writes the term, one per line: a short form, a plural "
                     "the matching rules do not cover, another spelling."),
+        validators=[reject_unsafe_text],
     )
     definition = models.TextField(
         _("plain definition"), max_length=400,
         help_text=_("One or two short, plain sentences, read in the middle of a sentence. Changes "
                     "reach patients when a clinical reviewer publishes the glossary."),
+        validators=[reject_unsafe_text],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -19,7 +19,13 @@ from content.editing.models import Citation, Clinic, GlossaryTerm, Procedure, Qu
 from content.editing.revisions import latest_revision, record_revision, save_clinic
 from content.publishing.localized import text_entry
 from content.publishing.workflow import WorkflowRefused, publish_revision
-from content.rendering.markdown import authoring_problems, bidi_controls, missing_citations, raw_html_tags
+from content.rendering.markdown import (
+    authoring_problems,
+    bidi_controls,
+    missing_citations,
+    plain_text_problems,
+    raw_html_tags,
+)
 
 SECTION_FILE = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<language>[a-z]{2})\.md$")
 QUESTION_FILE = re.compile(r"^(?P<position>\d{2})-[a-z0-9-]+\.(?P<language>[a-z]{2})\.md$")
@@ -84,16 +90,32 @@ def _check_type(path, value, kind, name):
     return value
 
 
-def _read_markdown(path):
+def _plain_text(path, value, where):
+    """A plain text read from a file, held to the same authoring rule as the admin's fields
+    (content.rendering.markdown.plain_text_problems); `where` names the field in the file."""
+    with translation.override(languages.SOURCE):  # the loader speaks English, like its other messages
+        problems = plain_text_problems(value)
+    if problems:
+        raise ContentFileError(path, f"{where}: {' '.join(problems)}")
+    return value
+
+
+def _read_markdown(path, heading_name="heading"):
     language = path.name.removesuffix(".md").rpartition(".")[2]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ContentFileError(path, "not UTF-8 text") from None
-    # The first line `# Heading` is the title or question, not part of the Markdown body.
+    # The first line `# Heading` is the title or question, not part of the Markdown body: a plain
+    # text, like the heading or question field it fills.
     heading, body = _split_heading(text)
     with translation.override(languages.SOURCE):  # the loader speaks English, like its other messages
-        problems = authoring_problems(heading, language) + authoring_problems(body, language)
+        heading_problems = plain_text_problems(heading)
+        problems = authoring_problems(body, language)
+    if heading_problems:
+        line_number = next(number for number, line in enumerate(text.splitlines(), 1) if line.strip())
+        raise ContentFileError(path, f"the {heading_name} (its first line '# ...'): "
+                                     f"{' '.join(heading_problems)}", line_number)
     if problems:
         # The line of the first raw HTML or direction control, where there is one, to start at.
         line_number = next(
@@ -130,7 +152,8 @@ def read_procedure_folder(folder):
     for name in ("last_reviewed", "next_review_due"):
         publication[name] = _check_type(toml_path, data.get(name), datetime.date, name)
     for name in ("reviewer_name", "translated_by"):
-        publication[name] = _check_type(toml_path, data.get(name, ""), str, name).strip()
+        value = _check_type(toml_path, data.get(name, ""), str, name).strip()
+        publication[name] = _plain_text(toml_path, value, name)
     if status == Procedure.Status.PUBLISHED and not (publication["last_reviewed"]
                                                      and publication["reviewer_name"]):
         raise ContentFileError(
@@ -142,11 +165,13 @@ def read_procedure_folder(folder):
     for language in languages.CODES:
         texts = data.get(language, {})
         _check_keys(toml_path, texts, PROCEDURE_TEXT_KEYS | PUBLICATION_TEXT_KEYS, f"[{language}]")
-        for name in PROCEDURE_TEXT_KEYS:
+        for name in sorted(PROCEDURE_TEXT_KEYS):
             value = _check_type(toml_path, texts.get(name, ""), str, f"[{language}] {name}")
-            fields[languages.field_name(name, language)] = value.strip()
+            fields[languages.field_name(name, language)] = _plain_text(toml_path, value.strip(),
+                                                                       f"[{language}] {name}")
         role = _check_type(toml_path, texts.get("reviewer_role", ""), str, f"[{language}] reviewer_role")
-        publication[languages.field_name("reviewer_role", language)] = role.strip()
+        publication[languages.field_name("reviewer_role", language)] = _plain_text(
+            toml_path, role.strip(), f"[{language}] reviewer_role")
     for name in ("title", "summary"):
         if not fields[languages.field_name(name, languages.SOURCE)]:
             raise ContentFileError(toml_path, f"[{languages.SOURCE}] {name} is required")
@@ -168,6 +193,8 @@ def read_procedure_folder(folder):
         citation = {"number": number, "kind": kind}
         for name in ("authors", "title", "source", "doi", "url"):
             citation[name] = _check_type(toml_path, entry.get(name, ""), str, f"{where}: {name}")
+        for name in ("authors", "title", "source"):
+            _plain_text(toml_path, citation[name], f"{where}: {name}")
         if not citation["authors"]:
             raise ContentFileError(toml_path, f"{where}: authors are required")
         citation["year"] = _check_type(toml_path, entry.get("year"), int, f"{where}: year")
@@ -205,7 +232,7 @@ def read_procedure_folder(folder):
         match = QUESTION_FILE.match(path.name)
         if not match or match["language"] not in languages.CODES:
             raise ContentFileError(path, "name must be NN-short-name.<en|ar>.md")
-        question, answer = _split_heading(_read_markdown(path))
+        question, answer = _split_heading(_read_markdown(path, heading_name="question"))
         if not question:
             raise ContentFileError(path, "the first line must be the question, as '# Question?'", 1)
         _check_citations(path, answer, numbers)
@@ -348,14 +375,14 @@ def read_clinic_file(path):
     path = Path(path)
     data = _read_toml(path)
     _check_keys(path, data, CLINIC_KEYS)
-    fields = {"phone": _check_type(path, data.get("phone", ""), str, "phone")}
+    phone = _check_type(path, data.get("phone", ""), str, "phone")
+    fields = {"phone": _plain_text(path, phone, "phone")}
     for language in languages.CODES:
         texts = data.get(language, {})
         _check_keys(path, texts, CLINIC_TEXT_KEYS, f"[{language}]")
-        for name in CLINIC_TEXT_KEYS:
-            fields[languages.field_name(name, language)] = _check_type(
-                path, texts.get(name, ""), str, f"[{language}] {name}"
-            ).strip()
+        for name in sorted(CLINIC_TEXT_KEYS):
+            value = _check_type(path, texts.get(name, ""), str, f"[{language}] {name}").strip()
+            fields[languages.field_name(name, language)] = _plain_text(path, value, f"[{language}] {name}")
     if not fields[languages.source_field("name")]:
         raise ContentFileError(path, "[en] name is required")
     return fields
@@ -398,12 +425,15 @@ def read_glossary_file(path):
             texts = entry.get(language, {})
             _check_keys(path, texts, GLOSSARY_TEXT_KEYS, f"{where} [{language}]")
             for name in ("term", "definition"):
-                fields[languages.field_name(name, language)] = _check_type(
-                    path, texts.get(name, ""), str, f"{where} [{language}] {name}").strip()
+                value = _check_type(path, texts.get(name, ""), str, f"{where} [{language}] {name}").strip()
+                fields[languages.field_name(name, language)] = _plain_text(
+                    path, value, f"{where} ({slug}) [{language}] {name}")
             forms = texts.get("other_forms", [])
             if not isinstance(forms, list) or not all(isinstance(form, str) for form in forms):
                 raise ContentFileError(path, f"{where} [{language}] other_forms must be a list of text")
-            fields[f"other_forms_{language}"] = "\n".join(form.strip() for form in forms if form.strip())
+            fields[languages.field_name("other_forms", language)] = _plain_text(
+                path, "\n".join(form.strip() for form in forms if form.strip()),
+                f"{where} ({slug}) [{language}] other_forms")
         if not fields[languages.source_field("term")] or not fields[languages.source_field("definition")]:
             raise ContentFileError(path, f"{where} ({slug}): [en] term and definition are required")
         terms[slug] = fields

@@ -14,7 +14,12 @@ from content.editing import freshness
 from content.editing.models import Procedure, Question, Section
 from content.publishing.glossary import glossary_snapshot
 from content.publishing.localized import text_entry
-from content.rendering.markdown import authoring_problems, missing_citations, render_markdown
+from content.rendering.markdown import (
+    authoring_problems,
+    missing_citations,
+    plain_text_problems,
+    render_markdown,
+)
 
 DOCUMENT_FORMAT = 1
 
@@ -114,4 +119,15 @@ def publish_problems(content):
             # What the admin and the file loader refuse cannot be published by another route.
             problems += [f"{label} ({language}): {problem}"
                          for problem in authoring_problems(text, language)]
+    # The plain texts too: the same rule as their fields (content.rendering.plain_text_problems).
+    plain = [(Procedure._meta.get_field(name).verbose_name, procedure, name)
+             for name in Procedure.translated_text_fields]
+    plain += [(f"{Section.Kind(s['kind']).label}, {Section._meta.get_field('heading').verbose_name}",
+               s, "heading") for s in content["sections"]]
+    plain += [(_("Question %(number)d") % {"number": i}, q, "question")
+              for i, q in enumerate(content["questions"], 1)]
+    for label, row, field in plain:
+        for language in languages.CODES:
+            text = row.get(languages.field_name(field, language)) or ""
+            problems += [f"{label} ({language}): {problem}" for problem in plain_text_problems(text)]
     return problems

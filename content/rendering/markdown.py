@@ -11,15 +11,17 @@ the citations appendix. In Arabic text, runs of Latin script and digits (drug na
 numbers, addresses) are isolated (content.rendering.bidi), so they keep their own order inside a
 right-to-left sentence.
 
-Any text renders in linear time and rendering never raises: a text Markdown cannot handle (nested
-a thousand levels deep, say) is shown as plain paragraphs, and `authoring_problems` refuses it.
+Rendering never raises: a text Markdown cannot handle (nested a thousand levels deep, say) is shown
+as plain paragraphs. What a text may be is one authoring rule for every patient-facing text, checked
+on the input alone, never with a clock: `authoring_problems` for Markdown (its size and shape are
+bounded so that every accepted text renders in linear time, content.rendering.bounds) and
+`plain_text_problems` for titles, summaries, headings, questions, glossary and clinic texts.
 Rendering happens when content is saved, never per request.
 """
 
 import html as html_lib
 import logging
 import re
-import time
 import unicodedata
 import xml.etree.ElementTree as etree
 
@@ -29,24 +31,28 @@ from django.utils import translation
 from django.utils.translation import gettext
 from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionProcessor
-from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
+from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor, InlineProcessor, LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from content import languages
 from content.rendering import bidi
 from content.rendering.bidi import BIDI_CONTROL
+from content.rendering.bounds import (
+    CODE_SPAN_MAX,
+    LINK_ADDRESS_MAX,
+    MARKDOWN_MAX_CHARS,
+    MAX_NESTING,
+    nesting_message,
+    shape_problems,
+)
+from content.rendering.urls import URL_SCHEMES
 
 logger = logging.getLogger(__name__)
 
-# The most a Markdown field holds: the longest demo section is under 4,000 characters, and
-# every input up to this size renders in well under a second (`manage.py bench_rendering`).
-MARKDOWN_MAX_CHARS = 20_000
-# Longer than this and a save is refused as "too slow to render", whatever the cause.
-RENDER_SECONDS_LIMIT = 1.0
-# Lists and quotes inside one another; Markdown recurses per level, and patients cannot follow
-# more than a few anyway.
-MAX_NESTING = 8
-
+# The most a plain text (a title, summary, heading, question, glossary or clinic text) holds; most
+# have a smaller max_length of their own, which Django checks.
+PLAIN_TEXT_MAX_CHARS = 2_000
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "code", "hr", "bdi", "abbr",
@@ -78,7 +84,6 @@ ALLOWED_CLASSES = {
     "a": {"citation-ref"},
     "sup": {"citation"},
 }
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
 
 # Raw HTML as an author might type it: a comment, a script or style element with its content, or
 # a tag of a real HTML element (current or legacy). Only closed constructs count, so a stray `<`
@@ -106,8 +111,6 @@ CITATION_MARKER = re.compile(r"\[\^(\d{1,3})\]")
 # Finished, sanitised HTML split into tags and character references (kept whole) and the text
 # between them: how code that adds to rendered HTML (content.rendering.glossary_marks) finds the text.
 TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
-
-LIST_OR_QUOTE_MARKER = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)")
 # How far a link's text is looked for before falling back to the precomputed bracket table.
 _SHORT_SCAN_BRACKETS = 8
 _BRACKET = re.compile(r"[\[\]]")
@@ -202,6 +205,30 @@ class _LinkText:
         return data[index:closer], closer + 1, True
 
 
+def _bounded_get_link(get_link):
+    """Python-Markdown reads from a link's `(` to the end of the paragraph when the address does
+    not close; here it reads at most LINK_ADDRESS_MAX characters (a longer address is no link, and
+    authoring_problems refuses it), so each of the `](` a text may have costs at most that."""
+
+    def get_link_within_bound(data, index):
+        if data.startswith("(", index) and len(data) > index + LINK_ADDRESS_MAX:
+            data = data[:index + LINK_ADDRESS_MAX]
+        return get_link(data, index)
+
+    return get_link_within_bound
+
+
+class _CodeSpans(BacktickInlineProcessor):
+    """Python-Markdown looks for a code span's closing backticks to the end of the paragraph; here
+    for at most CODE_SPAN_MAX characters (a longer span stays text), so each of the backtick runs
+    a text may have costs at most that."""
+
+    def find_code_spans(self, start, text):
+        if len(text) > start + CODE_SPAN_MAX:
+            text = text[:start + CODE_SPAN_MAX]
+        return super().find_code_spans(start, text)
+
+
 class _CitationMarker(InlineProcessor):
     """`[^3]` in running text becomes a link into the appendix. Code spans and escapes are taken
     before it; inside a link's text it stays text, since a link cannot hold another link."""
@@ -215,7 +242,7 @@ class _CitationMarker(InlineProcessor):
         sup = etree.Element("sup", {"class": "citation"})
         sup.set("id", citation_anchor(self.md.anchor_prefix, number, occurrence))
         link = etree.SubElement(sup, "a", {"class": "citation-ref", "href": f"#cite-{number}"})
-        link.text = f"[{number}]"
+        link.text = AtomicString(f"[{number}]")  # nothing in it to look for: skip the inline patterns
         return sup, match.start(0), match.end(0)
 
 
@@ -305,22 +332,26 @@ class _IsolateLtrRuns(Treeprocessor):
         elements = [root]
         while elements:
             element = elements.pop()
+            children = list(element)
             # A skipped element's own text is left whole; its tail is its parent's text.
-            elements.extend(child for child in element if child.tag not in self.SKIP)
+            elements.extend(child for child in children if child.tag not in self.SKIP)
+            # Children are rebuilt once per element: inserting each isolate where it goes took
+            # time proportional to the square of an element's children.
+            rebuilt = []
             if element.text:
                 runs = bidi.isolated_runs(element.text)
                 if runs:
                     element.text = runs[0]
-                    for position, bdi in enumerate(runs[1:]):
-                        element.insert(position, bdi)
-            for child in list(element):
+                    rebuilt.extend(runs[1:])
+            for child in children:
+                rebuilt.append(child)
                 if child.tail:
                     runs = bidi.isolated_runs(child.tail)
                     if runs:
                         child.tail = runs[0]
-                        index = list(element).index(child) + 1
-                        for offset, bdi in enumerate(runs[1:]):
-                            element.insert(index + offset, bdi)
+                        rebuilt.extend(runs[1:])
+            if len(rebuilt) != len(children):
+                element[:] = rebuilt
 
 
 class _PortalMarkdown(Extension):
@@ -337,10 +368,12 @@ class _PortalMarkdown(Extension):
         # sanitiser is the last line of defence, not the only one.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_CodeSpans(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(_CitationMarker(CITATION_MARKER.pattern, md), "citation", 155)
         for processor in md.inlinePatterns:
             if isinstance(processor, LinkInlineProcessor):  # links, images, references
                 processor.getText = md.link_text.find
+                processor.getLink = _bounded_get_link(processor.getLink)
         md.parser.blockprocessors.register(_Callouts(md.parser), "admonition", 105)
         md.treeprocessors.register(_CalloutTitles(md), "callout_titles", 15)
         md.treeprocessors.register(_ColumnAlignment(md), "column_alignment", 14.5)
@@ -426,9 +459,38 @@ def bidi_controls(text):
     return [f"U+{ord(char):04X} {unicodedata.name(char)}" for char in found]
 
 
+def _direction_controls_problem(text):
+    controls = bidi_controls(text)
+    if not controls:
+        return []
+    return [gettext("Invisible direction-control characters can reorder what a patient reads and are "
+                    "not allowed; the page sets the direction of mixed text itself. Remove: "
+                    "%(characters)s") % {"characters": ", ".join(controls)}]
+
+
+def plain_text_problems(text, max_chars=PLAIN_TEXT_MAX_CHARS):
+    """Everything an author must change before a plain text (a title, summary, section heading,
+    question, glossary or clinic text, a role) can be saved; [] when it may be. The same rule as
+    authoring_problems, for text that is shown as written rather than rendered: no direction
+    controls, no raw HTML, at most `max_chars` characters."""
+    text = text or ""
+    problems = []
+    if len(text) > max_chars:
+        problems.append(gettext("This text is %(length)s characters long; the most is %(limit)s. "
+                                "Shorten it.") % {"length": f"{len(text):,}", "limit": f"{max_chars:,}"})
+    tags = raw_html_tags(text)
+    if tags:
+        problems.append(gettext("Raw HTML is not allowed here. Remove: %(tags)s")
+                        % {"tags": ", ".join(dict.fromkeys(tags))})
+    return problems + _direction_controls_problem(text)
+
+
 def authoring_problems(text, language=languages.SOURCE):
     """Everything an author must change before this Markdown can be saved, in words they can act
-    on; [] when it renders exactly as written. The one rule for the admin and the file loader."""
+    on; [] when it renders exactly as written. The one rule for the admin and the file loader.
+
+    Decided on the text alone: a text whose shape could make rendering slow is refused before it
+    is rendered (content.rendering.bounds), and one within the bounds renders in linear time."""
     text = text or ""
     problems = []
     if len(text) > MARKDOWN_MAX_CHARS:
@@ -442,25 +504,19 @@ def authoring_problems(text, language=languages.SOURCE):
             gettext("Raw HTML is not allowed here; write Markdown instead. Remove: %(tags)s")
             % {"tags": ", ".join(dict.fromkeys(tags))}
         )
-    controls = bidi_controls(text)
-    if controls:
-        problems.append(
-            gettext("Invisible direction-control characters can reorder what a patient reads and "
-                    "are not allowed; the page sets the direction of mixed text itself. Remove: "
-                    "%(characters)s") % {"characters": ", ".join(controls)}
-        )
+    problems.extend(_direction_controls_problem(text))
     if len(text) > MARKDOWN_MAX_CHARS or not text.strip():
         return problems  # too long to render safely here, or nothing to render
-    started = time.perf_counter()
+    source = _source(text)
+    shape = shape_problems(source)
+    if shape:
+        return problems + shape  # not rendered: within the bounds it would be slow
     try:
-        _html, md = _convert(_source(text), language, "text")
-    except Exception:  # RecursionError on deep nesting, or anything else Python-Markdown raises
+        _html, md = _convert(source, language, "text")
+    except Exception:  # whatever Python-Markdown raises on a text within the bounds
         problems.append(gettext("This text cannot be rendered: lists or quotes are nested too deeply, "
                                 "or its Markdown is malformed. Simplify its structure."))
         return problems
-    if time.perf_counter() - started > RENDER_SECONDS_LIMIT:
-        problems.append(gettext("This text takes too long to render. Simplify its Markdown: fewer "
-                                "brackets, nested lists or emphasis marks."))
     problems.extend(_unsupported_messages(md.unsupported))
     return problems
 
@@ -487,8 +543,5 @@ def _unsupported_messages(found):
             % {"types": ", ".join(sorted(found["callouts"])), "known": ", ".join(CALLOUT_TITLES)}
         )
     if found.get("nesting"):
-        messages.append(
-            gettext("Lists or quotes are nested %(depth)s levels deep; the most is %(limit)s.")
-            % {"depth": found["nesting"], "limit": MAX_NESTING}
-        )
+        messages.append(nesting_message(found["nesting"]))
     return messages

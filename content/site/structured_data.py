@@ -9,6 +9,7 @@ import json
 from django.utils.safestring import mark_safe
 
 from content.publishing.localized import local_text
+from content.rendering.urls import web_url
 
 CITATION_TYPES = {"article": "ScholarlyArticle", "book": "Book", "expert_opinion": "CreativeWork"}
 # Inside <script>, "</script>" or "<!--" in a text would end the block early: escape <, > and &
@@ -26,10 +27,13 @@ def _citation(citation):
         data["datePublished"] = str(citation["year"])
     elif citation.get("date"):
         data["datePublished"] = str(citation["date"])
-    if citation.get("doi"):
-        data["sameAs"] = f"https://doi.org/{citation['doi']}"
-    if citation.get("url"):
-        data["url"] = citation["url"]
+    # A document may come from a fixture too: every URL is checked where it is written out.
+    doi_url = web_url(f"https://doi.org/{citation['doi']}") if citation.get("doi") else ""
+    url = web_url(citation.get("url"))
+    if doi_url:
+        data["sameAs"] = doi_url
+    if url:
+        data["url"] = url
     return data
 
 
