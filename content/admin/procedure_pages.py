@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from content import languages
 from content.admin import workflow_actions
-from content.admin.display import arabic_state_html
+from content.admin.display import arabic_state_html, more_changes_html
 from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
 from content.editing import revisions, roles
 from content.editing.models import Procedure
@@ -139,7 +139,8 @@ class ProcedurePages:
         else:
             before, after = found[numbers[0]], found[numbers[1]]
             context |= {"before": before, "after": after, "parts": [
-                (part.label, [(languages.name(code), code, languages.direction(code), html)
-                              for code, html in part.languages])
+                (part.label, [(languages.name(code), code, languages.direction(code), html,
+                               more_changes_html(hidden))
+                              for code, html, hidden in part.languages])
                 for part in revisions.compare(before.content, after.content)]}
         return TemplateResponse(request, "admin/content/procedure/compare.html", context)
