@@ -10,6 +10,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from content import languages
+from content.editing import roles
 from content.editing.models import Clinic, GlossaryTerm, Procedure
 from content.editing.revisions import snapshot
 from content.handouts.layout import BILINGUAL, PAPER_SIZES, handout_for, pdf_filename, render_handout_html
@@ -141,7 +143,9 @@ def procedure_page(request, slug):
 @staff_member_required
 @require_safe
 def procedure_preview(request, slug):
-    """The working copy as it would be published: rendered now, for staff only."""
+    """The working copy as it would be published: rendered now, for staff in a role only."""
+    if not roles.has_role(request.user):
+        raise PermissionDenied
     procedure = get_object_or_404(Procedure, slug=slug)
     document = build_document(snapshot(procedure))
     context = page_context(document, preview_info(procedure)) | _sharing_context(request)
