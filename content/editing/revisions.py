@@ -162,6 +162,16 @@ def restore(procedure, revision, user):
     return restored
 
 
+def record_kept_meaning(procedure, user, revision, fields):
+    """Record in the history that `user` saved `revision` with English edits to `fields` (their
+    names as people read them) ticked as not changing the meaning, so their Arabic was not
+    flagged: a translator or reviewer can look at what was waved through, and by whom."""
+    return WorkflowEvent.objects.create(
+        procedure=procedure, action=WorkflowEvent.Action.MEANING_KEPT, user=user,
+        user_name=person_name(user), revision_number=revision.number, comment="; ".join(fields),
+    )
+
+
 @dataclass
 class PartDiff:
     """One part of a page (a field, a section, a question, a citation) in two revisions."""
