@@ -145,6 +145,7 @@ def test_an_out_of_date_arabic_stays_flagged_for_translator_and_patients_after_a
     assert states["risks"] == freshness.OUTDATED
     assert states["travel"] == freshness.CURRENT
     assert Procedure.objects.get(pk=demo_procedure.pk).arabic_outdated == 1
+    workflow(client, demo_procedure, "submit")
 
     # The translator: risks flagged with the whole English change since the Arabic was written,
     # travel up to date.
@@ -196,6 +197,7 @@ def test_a_reviewer_publishing_the_live_revision_again_in_the_admin_is_told_so_a
 ):
     as_user(client, editor)
     edit(client, demo_procedure, summary_en="A clearer summary.")
+    workflow(client, demo_procedure, "submit")
     as_user(client, reviewer)
     assert publish_latest(client, demo_procedure).status_code == 302  # v2, of revision 2
     before = published_state(demo_procedure)

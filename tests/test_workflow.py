@@ -157,6 +157,7 @@ def test_a_translator_cannot_publish(client, demo_procedure, translator):
 def test_a_reviewer_publishes_but_cannot_change_texts(client, demo_procedure, editor, reviewer):
     as_user(client, editor)
     edit(client, demo_procedure, summary_en="Reviewed summary.")
+    workflow(client, demo_procedure, "submit")
     as_user(client, reviewer)
     response = edit(client, demo_procedure, summary_en="A reviewer's own edit.")
     assert "Your role may not change" in response.content.decode()
@@ -200,7 +201,8 @@ def review_box_buttons(client, procedure):
     """(the action each button of the change page's review box posts to, its label)."""
     html = client.get(change_url(procedure)).content.decode()
     box = html.split('class="workflow__actions"')[1].split("</div>")[0]
-    return re.findall(r'/workflow/(\w+)/".*?<button[^>]*>([^<]+)</button>', box)
+    # A form posting at once, or a link to a page asking for confirmation (unpublish).
+    return re.findall(r'/workflow/(\w+)/".*?(?:<button[^>]*>|class="button">)([^<]+)<', box)
 
 
 def test_each_role_is_shown_the_buttons_of_its_own_actions_for_the_pages_state(
@@ -212,10 +214,9 @@ def test_each_role_is_shown_the_buttons_of_its_own_actions_for_the_pages_state(
     as_user(client, translator)
     assert review_box_buttons(client, demo_procedure) == [
         ("check_translation", "I checked the Arabic translation")]
-    as_user(client, reviewer)
+    as_user(client, reviewer)  # a draft is not published before it is sent for review
     assert review_box_buttons(client, demo_procedure) == [
-        ("publish", "Publish revision 2"), ("check_translation", "I checked the Arabic translation"),
-        ("unpublish", "Unpublish")]
+        ("check_translation", "I checked the Arabic translation"), ("unpublish", "Unpublish")]
     as_user(client, editor)
     workflow(client, demo_procedure, "submit")
     assert review_box_buttons(client, demo_procedure) == []
@@ -261,6 +262,8 @@ def test_a_live_page_changes_only_when_the_draft_is_published_and_carries_its_nu
     assert page(public) == before
     assert "A newly drafted overview." in client.get(
         f"/en/procedures/{DEMO_SLUG}/preview/").content.decode()
+    workflow(client, demo_procedure, "submit")
+    assert page(public) == before
     as_user(client, reviewer)
     publish_latest(client, demo_procedure)
     after = page(public)
@@ -275,6 +278,7 @@ def test_a_live_page_changes_only_when_the_draft_is_published_and_carries_its_nu
 def test_publishing_draws_the_pdfs_so_no_patient_waits(client, demo_procedure, editor, reviewer):
     as_user(client, editor)
     edit(client, demo_procedure, summary_en="A summary for version two.")
+    workflow(client, demo_procedure, "submit")
     as_user(client, reviewer)
     publish_latest(client, demo_procedure)
     live = Procedure.objects.get(pk=demo_procedure.pk).live_version
@@ -286,7 +290,8 @@ def test_publishing_is_refused_while_an_english_section_is_empty_or_a_citation_i
 ):
     from content.editing.revisions import record_revision
 
-    procedure = make_procedure()
+    # Put in review as a file or the shell could: sending for review refuses these problems too.
+    procedure = make_procedure(status=Procedure.Status.IN_REVIEW)
     add_section(procedure, "overview", body_en="Cites a reference that is not there [^4].")
     add_section(procedure, "risks", body_en="   ", body_ar="")  # as a file or the shell could
     record_revision(procedure)
@@ -424,6 +429,7 @@ def test_out_of_date_title_summary_and_clinic_texts_are_flagged_on_the_arabic_pa
     data = extract_form_data(client.get(clinic_url).content.decode())
     data["emergency_instructions_en"] = "Call 999 at once."
     assert client.post(clinic_url, data).status_code == 302
+    workflow(client, demo_procedure, "submit")
     _publish_as(client, demo_procedure, reviewer)
     public = client.__class__()
     for url in (PAGE.format(language="ar"), f"/ar/procedures/{DEMO_SLUG}/handout/"):
@@ -510,6 +516,8 @@ def test_the_arabic_page_names_who_translated_it_and_who_checked_the_translation
     edit(client, demo_procedure, **{"section:risks:body_ar": lambda t: t + " المزيد."})
     response = workflow(client, demo_procedure, "check_translation")
     assert "another translator" in " ".join(str(m) for m in response.wsgi_request._messages)
+    as_user(client, editor)
+    workflow(client, demo_procedure, "submit")
     as_user(client, reviewer)
     workflow(client, demo_procedure, "check_translation")
     publish_latest(client, demo_procedure)

@@ -31,6 +31,14 @@ def arabic_state_html(missing, outdated):
     return format_html_join(", ", "{}", ((part,) for part in parts)) if parts else gettext("Complete")
 
 
+def more_changes_html(hidden):
+    """The note under a diff cut short (content.editing.freshness bounds what it shows)."""
+    if not hidden:
+        return ""
+    message = ngettext("%(count)d more change not shown", "%(count)d more changes not shown", hidden)
+    return format_html('<p class="diff-more">{}</p>', message % {"count": hidden})
+
+
 def translation_status_html(row):
     """Each translated field's state; for an out-of-date one, the English change word by word
     beside the Arabic, so a translator sees exactly what to update."""
@@ -50,12 +58,13 @@ def translation_status_html(row):
             items.append(format_html(
                 '<li><strong>{}</strong>: <span class="state-outdated">{}</span>'
                 '<div class="english-change"><p>{}</p>{}'
-                '<details><summary>{}</summary><p class="arabic-now" lang="{}" dir="{}">{}</p>'
+                '{}<details><summary>{}</summary><p class="arabic-now" lang="{}" dir="{}">{}</p>'
                 '</details></div></li>',
                 label, gettext("May be out of date"),
                 gettext("The English changed like this since the Arabic was written:"),
                 format_html_join("", '<p class="word-diff" lang="{}" dir="{}">{}</p>',
-                                 ((*SOURCE, change) for change in changes)),
+                                 ((*SOURCE, change) for change in changes.shown)),
+                more_changes_html(changes.hidden),
                 gettext("The Arabic now"), *TRANSLATION, row.arabic(name),
             ))
         else:

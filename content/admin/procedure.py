@@ -2,11 +2,12 @@
 every save recorded as a revision, and publishing left to clinical reviewers."""
 
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -128,8 +129,15 @@ class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
         super().save_related(request, form, formsets, change)
         procedure = form.instance
         revision = revisions.record_revision(procedure, request.user)
+        # This save's message says what happened; Django's own "changed successfully" would be
+        # a second one, and untrue when nothing changed (see message_user).
+        request.procedure_save_reported = True
+        if revision is not None:
+            kept = _kept_meaning(form, formsets)
+            if kept:
+                revisions.record_kept_meaning(procedure, request.user, revision, kept)
         if revision is None:
-            self.message_user(request, gettext("Nothing had changed, so no new revision was recorded."))
+            self.message_user(request, gettext("Nothing had changed; no revision was recorded."))
         elif procedure.live_version_id:
             self.message_user(request, gettext(
                 "Saved as revision %(revision)d. Patients still read version %(version)d until a "
@@ -139,6 +147,11 @@ class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
             self.message_user(request, gettext(
                 "Saved as revision %(revision)d, a draft: patients cannot see it until a clinical "
                 "reviewer publishes it.") % {"revision": revision.number})
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if level == messages.SUCCESS and getattr(request, "procedure_save_reported", False):
+            return  # Django's "was changed/added successfully": save_related said what happened
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.display(description=_("Arabic"))
     def translation_status(self, procedure):
@@ -178,3 +191,22 @@ class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
                 url = reverse("content:procedure_preview", kwargs={"slug": procedure.slug})
             links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
         return format_html("{} · {}", *links)
+
+
+def _kept_meaning(form, formsets):
+    """The parts whose English this save changed with "does not change the meaning" ticked, as
+    people read them: "Summary", "Overview: Text (Markdown)"."""
+    rows = [form.instance] + [f.instance for formset in formsets for f in formset.forms
+                              if f.instance.pk and not getattr(f, "cleaned_data", {}).get("DELETE")]
+    names = []
+    for row in rows:
+        for name in getattr(row, "kept_meaning", ()):
+            field = capfirst(row._meta.get_field(name).verbose_name)
+            if isinstance(row, Section):
+                names.append(f"{row.get_kind_display()}: {field}")
+            elif isinstance(row, Question):
+                names.append(gettext("Question %(number)d: %(field)s")
+                             % {"number": row.position, "field": field})
+            else:
+                names.append(str(field))
+    return names

@@ -2,6 +2,7 @@
 publishing box on the change page and the POSTs of its buttons, the history with its restore
 buttons, and the word-by-word comparison of two revisions."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -11,7 +12,7 @@ from django.utils.translation import gettext
 
 from content import languages
 from content.admin import workflow_actions
-from content.admin.display import arabic_state_html
+from content.admin.display import arabic_state_html, more_changes_html
 from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
 from content.editing import revisions, roles
 from content.editing.models import Procedure
@@ -40,6 +41,10 @@ class ProcedurePages:
         extra_context = extra_context or {}
         if procedure is not None:
             extra_context |= self._workflow_context(request, procedure)
+        if not (roles.can_edit_english(request.user) or roles.can_edit_arabic(request.user)):
+            # A role that may change no text (a clinical reviewer) is shown no Save button.
+            extra_context |= {"show_save": False, "show_save_and_continue": False,
+                              "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _workflow_context(self, request, procedure):
@@ -72,12 +77,40 @@ class ProcedurePages:
         return gettext("Your account cannot change texts here.")
 
     def workflow_view(self, request, object_id, action):
-        """A button of the change page's review box (workflow_actions.ACTIONS) was pressed."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """A button of the change page's review box (workflow_actions.ACTIONS) was pressed.
+
+        An action that asks for confirmation (unpublish) answers its button's GET with a page
+        asking for it and its comment; that page's POST, if refused (a blank reason), shows the
+        page again with the message and the text kept."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         procedure = get_object_or_404(Procedure, pk=object_id)
         permitted = workflow_actions.permitted(action, request.user, CHANGE_PAGE)
+        if request.method == "GET":
+            if not permitted.confirm:
+                return HttpResponseNotAllowed(["POST"])
+            return self._confirm_page(request, procedure, permitted)
+        if permitted.confirm:
+            message, level = workflow_actions.perform(permitted, request, procedure)
+            if level == messages.ERROR:
+                return self._confirm_page(request, procedure, permitted, error=message,
+                                          comment=request.POST.get("comment", ""))
+            self.message_user(request, message, level)
+            return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
         return self._perform(permitted, request, procedure)
+
+    def _confirm_page(self, request, procedure, action, error="", comment=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("%(action)s: %(title)s") % {"action": action.label, "title": procedure},
+            "opts": self.model._meta,
+            "object": procedure,
+            "action": action,
+            "live": procedure.live_version,
+            "error": error,
+            "comment": comment,
+        }
+        return TemplateResponse(request, "admin/content/procedure/confirm_action.html", context)
 
     def restore_view(self, request, object_id, number):
         """A history row's restore button was pressed."""
@@ -99,19 +132,23 @@ class ProcedurePages:
         # Newest first; the list shows who and when, never the texts, so their documents stay unread.
         revision_list = list(procedure.revisions.defer("content"))
         latest = revision_list[0] if revision_list else None
-        versions = {p.revision_id: p for p in procedure.publications.all()}
+        # Every version of each revision: one withdrawn and published again has two.
+        versions = {}
+        for version in procedure.publications.defer("document", "listing").order_by("number"):
+            versions.setdefault(version.revision_id, []).append(version)
         user = request.user
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("History: %(title)s") % {"title": procedure},
             "opts": self.model._meta,
             "object": procedure,
-            # Each revision, the version it was published as, and the buttons of its row.
+            # Each revision, the versions it was published as, and the buttons of its row.
             "revisions": [
-                (revision, versions.get(revision.pk), workflow_actions.buttons(
+                (revision, versions.get(revision.pk, []), workflow_actions.buttons(
                     user, HISTORY_PAGE, Situation(procedure, latest, revision=revision)))
                 for revision in revision_list
             ],
+            "live_id": procedure.live_version_id,
             "events": procedure.events.all(),
             "can_restore": workflow_actions.may_do(user, "restore"),
         }
@@ -139,7 +176,8 @@ class ProcedurePages:
         else:
             before, after = found[numbers[0]], found[numbers[1]]
             context |= {"before": before, "after": after, "parts": [
-                (part.label, [(languages.name(code), code, languages.direction(code), html)
-                              for code, html in part.languages])
+                (part.label, [(languages.name(code), code, languages.direction(code), html,
+                               more_changes_html(hidden))
+                              for code, html, hidden in part.languages])
                 for part in revisions.compare(before.content, after.content)]}
         return TemplateResponse(request, "admin/content/procedure/compare.html", context)

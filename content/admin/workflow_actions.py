@@ -64,6 +64,7 @@ class WorkflowAction:
     comment: Comment | None = None
     posts_revision: bool = False  # the form says which revision the person saw
     primary: bool = False
+    confirm: bool = False  # the button opens a page asking to confirm (and for the comment)
 
     @property
     def comment_id(self):
@@ -138,7 +139,8 @@ def submit(request, procedure):
 
 
 @declare("publish", _("Publish revision %(number)s"), may=roles.can_publish,
-        offered=lambda s: _has_revision(s) and (s.live is None or s.live.revision_id != s.latest.pk),
+        offered=lambda s: s.procedure.status == Procedure.Status.IN_REVIEW and _has_revision(s)
+        and (s.live is None or s.live.revision_id != s.latest.pk),
         posts_revision=True, primary=True)
 def publish(request, procedure):
     try:
@@ -172,7 +174,8 @@ def send_back(request, procedure):
 
 
 @declare("unpublish", _("Unpublish"), may=roles.can_publish, offered=lambda s: s.live is not None,
-        comment=Comment(_("Why it is withdrawn (for the history)")), level=messages.WARNING)
+        comment=Comment(_("Why it is withdrawn (kept in the history)"), required=True, multiline=True),
+        level=messages.WARNING, confirm=True)
 def unpublish(request, procedure):
     publishing.unpublish(procedure, request.user, request.POST.get("comment", ""))
     return gettext("Unpublished: the page now tells visitors it was withdrawn.")

@@ -95,13 +95,57 @@ def count_states(states):
 
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+# Diffs are bounded, whatever was saved: difflib's matcher takes time growing faster than the
+# square of what it compares (one accepted `'x ' * 9999` once made every later opening of the
+# change page take 19 s). Equal paragraphs, and a changed paragraph's equal start and end, are
+# matched by plain equality (linear); the matcher only sees a changed stretch of at most
+# MAX_DIFF_TOKENS words, spaces and marks a side (a longer one is shown whole, removed then
+# added), or of at most MAX_DIFF_PARAGRAPHS paragraphs; and at most MAX_SHOWN_CHANGES changed
+# paragraphs of a text are shown, the rest counted.
+MAX_DIFF_TOKENS = 200
+MAX_DIFF_PARAGRAPHS = 100
+MAX_SHOWN_CHANGES = 10
+
+
+def _common_ends(old, new):
+    """How many items two sequences share at their start, and then at their end."""
+    limit = min(len(old), len(new))
+    start = 0
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    return start, end
+
+
+def _opcodes(old, new, bound):
+    """difflib-style (tag, i1, i2, j1, j2) from `old` to `new`. The equal start and end are found
+    by equality; the changed middle goes to the matcher only when each side has at most `bound`
+    items, and is otherwise one "replace"."""
+    start, end = _common_ends(old, new)
+    i2, j2 = len(old) - end, len(new) - end
+    codes = [("equal", 0, start, 0, start)] if start else []
+    if start < i2 or start < j2:
+        if i2 - start <= bound and j2 - start <= bound:
+            matcher = difflib.SequenceMatcher(None, old[start:i2], new[start:j2], autojunk=False)
+            codes += [(tag, a1 + start, a2 + start, b1 + start, b2 + start)
+                      for tag, a1, a2, b1, b2 in matcher.get_opcodes()]
+        else:
+            codes.append(("replace", start, i2, start, j2))
+    if end:
+        codes.append(("equal", i2, len(old), j2, len(new)))
+    return codes
 
 
 def word_diff(before, after):
-    """HTML of `after` against `before`, word by word: removed words in <del>, added in <ins>."""
+    """HTML of `after` against `before`, word by word: removed words in <del>, added in <ins>.
+    A changed stretch longer than MAX_DIFF_TOKENS a side is shown whole, removed then added."""
     old, new = _WORDS.findall(normalise(before)), _WORDS.findall(normalise(after))
     parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(old, new, MAX_DIFF_TOKENS):
         if op == "equal":
             parts.append(escape("".join(new[j1:j2])))
             continue
@@ -112,15 +156,55 @@ def word_diff(before, after):
     return mark_safe("".join(parts))
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+def _paragraphs(text):
+    return [p for p in _PARAGRAPH_BREAK.split(normalise(text)) if p.strip()]
 
 
-def changed_paragraphs(before, after):
-    """Word diffs of only the paragraphs that changed, so a long text's one edit stands out."""
-    old = [p for p in _PARAGRAPH_BREAK.split(normalise(before)) if p.strip()]
-    new = [p for p in _PARAGRAPH_BREAK.split(normalise(after)) if p.strip()]
-    diffs = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op != "equal":
-            diffs.append(word_diff("\n\n".join(old[i1:i2]), "\n\n".join(new[j1:j2])))
-    return diffs
+def _paragraph_steps(before, after):
+    """The texts paragraph by paragraph: ("equal", paragraph) or ("changed", old, new), where a
+    changed paragraph's old or new is "" when it was added or removed."""
+    old, new = _paragraphs(before), _paragraphs(after)
+    for op, i1, i2, j1, j2 in _opcodes(old, new, MAX_DIFF_PARAGRAPHS):
+        if op == "equal":
+            for paragraph in new[j1:j2]:
+                yield ("equal", paragraph)
+            continue
+        for k in range(max(i2 - i1, j2 - j1)):
+            yield ("changed", old[i1 + k] if i1 + k < i2 else "", new[j1 + k] if j1 + k < j2 else "")
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Word diffs of changed paragraphs (HTML), and how many more changed but are not shown."""
+
+    shown: list
+    hidden: int = 0
+
+
+def changed_paragraphs(before, after, limit=MAX_SHOWN_CHANGES):
+    """Word diffs of only the paragraphs that changed, so a long text's one edit stands out; at
+    most `limit` of them, the rest counted."""
+    shown, hidden = [], 0
+    for step in _paragraph_steps(before, after):
+        if step[0] == "equal":
+            continue
+        if len(shown) < limit:
+            shown.append(word_diff(step[1], step[2]))
+        else:
+            hidden += 1
+    return Changes(shown, hidden)
+
+
+def text_diff(before, after, limit=MAX_SHOWN_CHANGES):
+    """The whole of `after` against `before` as HTML, paragraph by paragraph, changed paragraphs
+    word by word; it stops after `limit` changed paragraphs: (HTML, how many more changed)."""
+    parts, shown, hidden = [], 0, 0
+    for step in _paragraph_steps(before, after):
+        if hidden or (step[0] == "changed" and shown == limit):
+            hidden += step[0] == "changed"
+        elif step[0] == "equal":
+            parts.append(escape(step[1]))
+        else:
+            parts.append(word_diff(step[1], step[2]))
+            shown += 1
+    return mark_safe("\n\n".join(parts)), hidden

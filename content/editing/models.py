@@ -123,6 +123,10 @@ class TranslatedContent(models.Model):
         loaded = getattr(self, "_loaded_texts", None) or {}
         confirmed = set(getattr(self, "confirmed_fields", ()) or ())
         actor = getattr(self, "actor", "") or ""
+        meaning_unchanged = getattr(self, "meaning_unchanged", False)
+        # The fields whose English this save changed under "does not change the meaning": the
+        # admin records them in the history (content.editing.revisions.record_kept_meaning).
+        self.kept_meaning = []
         records = dict(self.translation or {})
         for field, after in self._texts().items():
             before = loaded.get(field, ("", ""))
@@ -131,10 +135,11 @@ class TranslatedContent(models.Model):
                 arabic_changed=freshness.normalise(before[1]) != freshness.normalise(after[1]),
                 confirmed=field in confirmed,
             )
+            if change.english_changed and meaning_unchanged:
+                self.kept_meaning.append(field)
             if change.english_changed or change.arabic_changed or change.confirmed:
                 records[field] = freshness.update_record(
-                    records.get(field), before, after, change,
-                    getattr(self, "meaning_unchanged", False), actor,
+                    records.get(field), before, after, change, meaning_unchanged, actor,
                 )
         self.translation = records
 
@@ -484,6 +489,7 @@ class WorkflowEvent(models.Model):
         SENT_BACK = "sent_back", _("Sent back for changes")
         RESTORED = "restored", _("Restored an earlier revision")
         TRANSLATION_CHECKED = "translation_checked", _("Arabic translation checked")
+        MEANING_KEPT = "meaning_kept", _("English edited without changing the meaning")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=24, choices=Action.choices)

@@ -162,12 +162,23 @@ def restore(procedure, revision, user):
     return restored
 
 
+def record_kept_meaning(procedure, user, revision, fields):
+    """Record in the history that `user` saved `revision` with English edits to `fields` (their
+    names as people read them) ticked as not changing the meaning, so their Arabic was not
+    flagged: a translator or reviewer can look at what was waved through, and by whom."""
+    return WorkflowEvent.objects.create(
+        procedure=procedure, action=WorkflowEvent.Action.MEANING_KEPT, user=user,
+        user_name=person_name(user), revision_number=revision.number, comment="; ".join(fields),
+    )
+
+
 @dataclass
 class PartDiff:
     """One part of a page (a field, a section, a question, a citation) in two revisions."""
 
     label: str
-    languages: list = field(default_factory=list)  # [(language code, diff HTML)] that changed
+    # [(language code, diff HTML, how many more changed paragraphs the diff does not show)]
+    languages: list = field(default_factory=list)
 
     @property
     def changed(self):
@@ -180,7 +191,7 @@ def _text_diff(label, before, after, names):
         old = "\n\n".join(before.get(languages.field_name(n, language), "") for n in names if before)
         new = "\n\n".join(after.get(languages.field_name(n, language), "") for n in names if after)
         if freshness.normalise(old) != freshness.normalise(new):
-            part.languages.append((language, freshness.word_diff(old, new)))
+            part.languages.append((language, *freshness.text_diff(old, new)))
     return part
 
 
@@ -209,7 +220,7 @@ def compare(before, after):
         if old != new:
             text = lambda c: " · ".join(str(c[k]) for k in CITATION_FIELDS if c and c[k])  # noqa: E731
             label = _("Reference %(number)d") % {"number": number}
-            parts.append(PartDiff(label, [(languages.SOURCE, freshness.word_diff(text(old), text(new)))]))
+            parts.append(PartDiff(label, [(languages.SOURCE, *freshness.text_diff(text(old), text(new)))]))
     return [part for part in parts if part.changed]
 
 

@@ -38,6 +38,13 @@ def can_check_translation(user):
     return user.has_perm("content.check_translation")
 
 
+def has_role(user):
+    """Whether the account is in a role (or a superuser): a staff account in none may read no
+    working copy."""
+    return (can_edit_english(user) or can_edit_arabic(user) or can_publish(user)
+            or can_check_translation(user))
+
+
 def arabic_field_names(model):
     names = {languages.field_name(name, languages.TRANSLATION) for name in model.translated_text_fields}
     return names | ARABIC_FORM_FIELDS

@@ -108,6 +108,12 @@ def publish(procedure, user, seen_revision, today=None):
         if procedure.live_version_id and procedure.live_version.revision_id == revision.pk:
             raise WorkflowRefused(_("Revision %(number)d is already the live version.")
                                   % {"number": revision.number})
+        # A clinical reviewer publishes what was reviewed: a draft is sent for review first,
+        # superusers included (they may send it themselves, which the history records).
+        if procedure.status != Procedure.Status.IN_REVIEW:
+            raise WorkflowRefused(_("Revision %(number)d has not been sent for review. Send it "
+                                    "for review first, then publish it.")
+                                  % {"number": revision.number})
         publication = publish_revision(
             procedure, revision, reviewer, user, today=today,
             translation_check=_valid_check(procedure, revision),
@@ -160,7 +166,10 @@ def publish_revision(procedure, revision, reviewer, published_by=None, today=Non
 
 
 @transaction.atomic
-def unpublish(procedure, user, comment=""):
+def unpublish(procedure, user, comment):
+    """Withdraw the live version; `comment`, why, is required and kept in the history."""
+    if not comment.strip():
+        raise WorkflowRefused(_("Say why the page is withdrawn: the reason is kept in its history."))
     procedure = _locked(procedure)
     live = procedure.live_version
     if live is None:
@@ -169,7 +178,8 @@ def unpublish(procedure, user, comment=""):
     status = Procedure.Status.DRAFT if procedure.status == Procedure.Status.PUBLISHED else procedure.status
     Procedure.objects.filter(pk=procedure.pk).update(live_version=None, status=status)
     public_content_changed()
-    _event(procedure, WorkflowEvent.Action.UNPUBLISHED, user, comment, version_number=live.number)
+    _event(procedure, WorkflowEvent.Action.UNPUBLISHED, user, comment.strip(),
+           version_number=live.number)
 
 
 @transaction.atomic

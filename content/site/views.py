@@ -9,6 +9,7 @@ import dataclasses
 import functools
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from content import languages
+from content.editing import roles
 from content.editing.models import Clinic, Procedure
 from content.editing.revisions import snapshot
 from content.handouts.layout import BILINGUAL, PAPER_SIZES, handout_for, pdf_filename, render_handout_html
@@ -185,6 +187,8 @@ def procedure_preview(request, slug):
     open previews from the admin, signed in already."""
     if not (request.user.is_active and request.user.is_staff):
         raise Http404(_("There is no page at this address."))
+    if not roles.has_role(request.user):
+        raise PermissionDenied  # staff in no role: drafts are for the people who write and review
     procedure = get_object_or_404(Procedure, slug=slug)
     document = build_document(snapshot(procedure))
     context = page_context(document, preview_info(procedure)) | _sharing_context(request)

@@ -1,8 +1,9 @@
 """The review workflow end to end, as three members of staff and a patient would go through it.
 
-An editor drafts an English change, the public page does not move, a clinical reviewer publishes,
-the Arabic page flags exactly the one part whose English changed, a translator updates that part,
-the reviewer publishes again, and the Arabic page is clean. Every step is clicks in Chromium.
+An editor drafts an English change and sends it for review, the public page does not move, a
+clinical reviewer publishes, the Arabic page flags exactly the one part whose English changed, a
+translator updates that part, the editor sends it for review, the reviewer publishes again, and
+the Arabic page is clean. Every step is clicks in Chromium.
 """
 
 import re
@@ -158,6 +159,12 @@ def test_a_change_goes_from_editor_to_patients_only_through_a_reviewer_and_a_tra
 
     public = patient.visit(arabic_url)
     assert notices(public) == ["overview"], "an unpublished translation reached patients"
+
+    # Only what was sent for review is published: the editor sends the translated draft.
+    editor = AdminSession(chromium, base, "editor")
+    editor.open_procedure(demo_procedure.pk)
+    editor.click_workflow("Send for review")
+    editor.close()
 
     reviewer.open_procedure(demo_procedure.pk)
     reviewer.click_workflow("Publish revision 3")
