@@ -8,6 +8,7 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from content import checks  # noqa: F401  (registers them)
         from content.publishing.public_content import connect_signals
 
         connect_signals()

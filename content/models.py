@@ -14,6 +14,6 @@ from content.editing.models import (  # noqa: F401
     WorkflowEvent,
     reject_raw_html,
 )
-from content.handouts.models import HandoutFile  # noqa: F401
+from content.handouts.models import HandoutFile, HandoutProblem  # noqa: F401
 from content.publishing.models import Publication, PublicContent  # noqa: F401
 from content.search.models import SearchEntry, SearchKey  # noqa: F401
