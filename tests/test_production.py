@@ -412,7 +412,7 @@ def test_a_version_published_through_one_app_server_reaches_the_other_at_once(de
         revision = Procedure.objects.get(pk=demo_procedure.pk).revision
         publish = server.url(f"/admin/content/procedure/{demo_procedure.pk}/workflow/publish/", 0)
         submit(one, publish, {"csrfmiddlewaretoken": token, "revision": revision}).read()
-        # (Publishing then draws the PDFs, in the same request, before answering.)
+        # (Publishing answers at once: a worker, not the request, draws the PDFs.)
         assert Procedure.objects.get(pk=demo_procedure.pk).live_version.number == 2
         # The other server shows it on its next request: no stale page from the shared cache.
         after = other.open(server.url(page, 1)).read().decode()
