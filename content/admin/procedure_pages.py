@@ -75,7 +75,7 @@ class ProcedurePages:
             return None
         rows = []
         for state in handout_pdfs.handout_states(live):
-            variant = (gettext("both languages") if state.variant == BILINGUAL
+            variant = (gettext("Both languages") if state.variant == BILINGUAL
                        else languages.name(state.variant))
             paper = gettext("A4") if state.paper == "a4" else gettext("US Letter")
             problem = state.problem
