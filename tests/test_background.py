@@ -250,7 +250,7 @@ from content.handouts import pdf
 def counted_draw(handout):
     with open(sys.argv[1], "a") as log:
         log.write(f"{handout.info.slug} {handout.variant} {handout.paper}\\n")
-    time.sleep(0.05)
+    time.sleep(0.2)  # long enough that the second worker starts before the first is done
     return b"%PDF-1.7 drawn by a worker"
 
 pdf.draw_pdf = counted_draw
