@@ -8,7 +8,7 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from content import checks  # noqa: F401  (registers them)
         from content.publishing.public_content import connect_signals
+        from portal import checks  # noqa: F401  (registers them)
 
         connect_signals()

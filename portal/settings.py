@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal import tasks_framework
+from content import tasks_framework
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ if not SECRET_KEY:
 
 # The one address patients use: QR codes, PDFs' links, canonical and shared links and the sitemap
 # say this, whatever Host a request came with (a stranger's Host header changes nothing). The
-# deploy check warns while it is not set (content/checks.py).
+# deploy check warns while it is not set (portal/checks.py).
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 SITE_URL_SET = bool(os.environ.get("SITE_URL", "").strip())
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or DEFAULT_SITE_URL

@@ -262,7 +262,7 @@ def test_site_url_must_be_an_address_and_the_deploy_check_asks_for_it(settings):
     from django.core import checks
 
     settings.SITE_URL = "portal.example.org/ar/"
-    assert [m.id for m in checks.run_checks()] == ["portal.E001"]
+    assert [m.id for m in checks.run_checks() if m.id.startswith("portal.")] == ["portal.E001"]
     settings.SITE_URL, settings.SITE_URL_SET = "http://127.0.0.1:8000", False
     assert "portal.W001" in [m.id for m in checks.run_checks(include_deployment_checks=True)]
     settings.SITE_URL_SET = True

@@ -257,6 +257,9 @@ def test_a_compressed_page_is_the_same_page(client, demo_procedure):
 
 
 def test_pdfs_are_not_compressed_again(client, demo_procedure):
+    from tests.worker import draw_one_pdf
+
+    draw_one_pdf(demo_procedure.live_version, "en")
     response = client.get(f"/en/procedures/{DEMO_SLUG}/handout.pdf", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200 and "Content-Encoding" not in response
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from content.editing.models import Clinic, Procedure
 from content.handouts import pdf as handout_pdfs
 from content.publishing.models import Publication
-from portal.tasks_framework import default_task_backend, task
+from content.tasks_framework import default_task_backend, task
 
 logger = logging.getLogger(__name__)
 
