@@ -53,9 +53,15 @@ setup: install messages
 	$(MANAGE) render_content
 	$(MANAGE) demo_staff
 
+# A worker beside the server draws the PDF handouts (content/handouts/tasks.py); it stops when the
+# server does (Ctrl-C, or the server exiting). It does not reload on code changes: rerun
+# `make run` after changing a task.
 run: setup
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), with a worker"
+	@SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; export SITE_URL; \
+	  $(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -9,5 +9,6 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from content.publishing.public_content import connect_signals
+        from portal import checks  # noqa: F401  (registers them)
 
         connect_signals()

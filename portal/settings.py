@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from content import tasks_framework
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +40,13 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-never-used-in-production"
 
+# The one address patients use: QR codes, PDFs' links, canonical and shared links and the sitemap
+# say this, whatever Host a request came with (a stranger's Host header changes nothing). The
+# deploy check warns while it is not set (portal/checks.py).
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+SITE_URL_SET = bool(os.environ.get("SITE_URL", "").strip())
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or DEFAULT_SITE_URL
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -54,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    *tasks_framework.APPS,
+    "django_tasks_db",
     "content",
 ]
 
@@ -256,6 +267,15 @@ SECURE_SSL_REDIRECT = env_flag("DJANGO_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+
+# Background work (drawing PDFs, removing superseded ones): Django's Tasks framework with the
+# database backend, so SQLite needs nothing else and on PostgreSQL any number of workers
+# (`python manage.py db_worker`) share one queue, each task claimed by one (SELECT ... FOR UPDATE
+# SKIP LOCKED).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A handout that failed to draw is tried again after these many seconds, then given up (and shown
+# as failed, with the reason, on its procedure's admin page).
+HANDOUT_RETRY_SECONDS = (30, 120, 600)
 
 # How long a clinician's review holds: publishing sets the next review due this many months on.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))

@@ -18,6 +18,7 @@ from content.handouts.pdf import StaticFiles, draw_pdf
 from content.models import Procedure, Publication
 from tests.builders import DEMO_SLUG, add_citation, add_section, make_clinic, make_procedure, publish
 from tests.pdf_inspection import font_names, page_count, page_sizes, pdf_text_objects
+from tests.worker import draw_one_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,7 @@ def test_a_handout_for_a_procedure_with_missing_arabic_marks_the_fallback(client
     html = client.get(f"/ar/procedures/{procedure.slug}/handout/").content.decode()
     assert "notice--untranslated" in html
     assert '<div class="prose" lang="en" dir="ltr"><p>English only for now.</p></div>' in html
+    draw_one_pdf(Procedure.objects.get(pk=procedure.pk).live_version, "ar")
     pdf = client.get(f"/ar/procedures/{procedure.slug}/handout.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
 
@@ -97,6 +99,7 @@ def test_a_handout_for_a_procedure_with_missing_arabic_marks_the_fallback(client
 def test_handouts_are_sized_for_a4_or_letter(client, demo_procedure, paper, points):
     html = client.get(HANDOUTS["en"], {"paper": paper}).content.decode()
     assert f'<body class="paper-{paper}">' in html
+    draw_one_pdf(demo_procedure.live_version, "en", paper)
     pdf = client.get(PDFS["en"][0], {"paper": paper}).content
     assert page_sizes(pdf) == {points}
 
@@ -117,6 +120,7 @@ def test_the_pdf_is_valid_has_several_pages_embeds_the_fonts_and_is_named_well(
     client, demo_procedure, variant
 ):
     url, filename = PDFS[variant]
+    draw_one_pdf(demo_procedure.live_version, variant)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -131,6 +135,7 @@ def test_the_pdf_is_valid_has_several_pages_embeds_the_fonts_and_is_named_well(
 
 
 def test_a_letter_pdf_says_so_in_its_name(client, demo_procedure):
+    draw_one_pdf(demo_procedure.live_version, "en", "letter")
     response = client.get(PDFS["en"][0], {"paper": "letter"})
     assert response["Content-Disposition"] == (
         'attachment; filename="hai-pump-chemotherapy-v1-en-letter.pdf"')
@@ -138,6 +143,7 @@ def test_a_letter_pdf_says_so_in_its_name(client, demo_procedure):
 
 def test_the_pdf_is_kept_and_served_until_a_new_version_is_published(client, demo_procedure):
     url = PDFS["en"][0]
+    draw_one_pdf(demo_procedure.live_version, "en")
     first = client.get(url)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
@@ -147,7 +153,10 @@ def test_the_pdf_is_kept_and_served_until_a_new_version_is_published(client, dem
     section.body_en = "A corrected overview for the next printing."
     section.save()
     assert client.get(url).content == first.content  # a saved draft changes no handout
-    publish(demo_procedure)
+    second = publish(demo_procedure)
+    # Until the worker has drawn version 2's PDF, never version 1's: the "being prepared" page.
+    assert client.get(url).status_code == 503
+    draw_one_pdf(second, "en")
     changed = client.get(url)
     assert changed.content != first.content
     assert changed["ETag"] != first["ETag"]
@@ -158,12 +167,15 @@ def test_a_clinic_edit_also_invalidates_the_cached_pdf(client, demo_procedure):
     from content.models import Clinic
 
     url = PDFS["en"][0]
+    draw_one_pdf(demo_procedure.live_version, "en")
     first = client.get(url)
     from content.editing.revisions import save_clinic
 
     clinic = Clinic.current()
     clinic.phone = "+1 555 0199"
     save_clinic(clinic)
+    assert client.get(url).status_code == 503  # the new contact block is not drawn yet
+    draw_one_pdf(demo_procedure.live_version, "en")
     assert client.get(url)["ETag"] != first["ETag"]
 
 
@@ -241,7 +253,7 @@ def test_a_handout_with_citations_from_another_procedure_number_still_renders(cl
 def test_warm_handouts_fills_the_cache_that_requests_then_use(client, demo_procedure, capsys):
     from django.core.management import call_command
 
-    call_command("warm_handouts", "--site", "HTTP://TestServer:80/")
+    call_command("warm_handouts")
     assert "6 handout(s) drawn" in capsys.readouterr().out
     for url in (PDFS["bilingual"][0], PDFS["ar"][0], PDFS["en"][0] + "?paper=letter"):
         with CaptureQueriesContext(connection) as queries:
@@ -251,11 +263,15 @@ def test_warm_handouts_fills_the_cache_that_requests_then_use(client, demo_proce
         assert len(queries) <= 3, url
 
 
-def test_warm_handouts_refuses_an_address_that_is_not_a_site(demo_procedure):
-    from django.core.management import CommandError, call_command
+def test_site_url_must_be_an_address_and_the_deploy_check_asks_for_it(settings):
+    from django.core import checks
 
-    with pytest.raises(CommandError, match="--site must look like"):
-        call_command("warm_handouts", "--site", "portal.example.org/ar/")
+    settings.SITE_URL = "portal.example.org/ar/"
+    assert [m.id for m in checks.run_checks() if m.id.startswith("portal.")] == ["portal.E001"]
+    settings.SITE_URL, settings.SITE_URL_SET = "http://127.0.0.1:8000", False
+    assert "portal.W001" in [m.id for m in checks.run_checks(include_deployment_checks=True)]
+    settings.SITE_URL_SET = True
+    assert "portal.W001" not in [m.id for m in checks.run_checks(include_deployment_checks=True)]
 
 
 def test_pages_and_pdfs_are_shared_through_redis_when_it_is_configured(client, demo_procedure, settings):
@@ -275,6 +291,7 @@ def test_pages_and_pdfs_are_shared_through_redis_when_it_is_configured(client, d
     except Exception as error:  # a clear skip beats an opaque connection error
         pytest.skip(f"no Redis at 127.0.0.1:6379 ({error})")
     redis = cache._cache.get_client()
+    draw_one_pdf(demo_procedure.live_version, "ar")
     try:
         for url in (f"/ar/procedures/{DEMO_SLUG}/", PDFS["ar"][0]):
             first = client.get(url)

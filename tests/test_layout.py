@@ -16,7 +16,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 LAYERS = [
-    ("content.languages",),
+    ("content.languages", "content.tasks_framework"),
     ("content.rendering",),
     ("content.editing",),
     ("content.publishing.models", "content.publishing.localized", "content.publishing.glossary",

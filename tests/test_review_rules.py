@@ -41,12 +41,6 @@ def messages_in_english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def no_pdfs_drawn(monkeypatch):
-    """Publishing through the admin draws six PDFs (seconds each); nothing here is about them."""
-    monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
-
-
 @pytest.fixture
 def editor(db):
     return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")

@@ -15,6 +15,7 @@ from content.models import Clinic, Procedure, WorkflowEvent
 from tests.builders import DEMO_SLUG, add_section, make_procedure, make_staff, publish
 from tests.pdf_inspection import page_count
 from tests.test_admin import change_url, extract_form_data, section_index
+from tests.worker import draw_one_pdf, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +26,6 @@ def page(client, language="en", **params):
     response = client.get(PAGE.format(language=language), params)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
-
-
-@pytest.fixture(autouse=True)
-def pdfs_drawn_only_where_tested(request, monkeypatch):
-    """Drawing six PDFs takes WeasyPrint seconds per publish; only the test about them waits."""
-    if "draws_pdfs" not in request.keywords:
-        monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
 
 
 @pytest.fixture
@@ -270,19 +264,29 @@ def test_a_live_page_changes_only_when_the_draft_is_published_and_carries_its_nu
     assert "A newly drafted overview." in after and "Version 2, published" in after
     handout = public.get(f"/en/procedures/{DEMO_SLUG}/handout/").content.decode()
     assert f"{DEMO_SLUG} v2" in handout
+    draw_one_pdf(Procedure.objects.get(pk=demo_procedure.pk).live_version, "en")
     pdf = public.get(f"/en/procedures/{DEMO_SLUG}/handout.pdf")
     assert "-v2-en.pdf" in pdf["Content-Disposition"] and page_count(pdf.content) > 1
 
 
 @pytest.mark.draws_pdfs
-def test_publishing_draws_the_pdfs_so_no_patient_waits(client, demo_procedure, editor, reviewer):
+def test_publishing_has_the_worker_draw_the_pdfs_so_no_patient_waits(
+    client, demo_procedure, editor, reviewer, django_capture_on_commit_callbacks
+):
     as_user(client, editor)
     edit(client, demo_procedure, summary_en="A summary for version two.")
     workflow(client, demo_procedure, "submit")
     as_user(client, reviewer)
-    publish_latest(client, demo_procedure)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = publish_latest(client, demo_procedure)
+    messages = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "Its PDF handouts are being prepared" in messages
     live = Procedure.objects.get(pk=demo_procedure.pk).live_version
+    assert live.handouts.count() == 0  # the request drew none
+    run_queued_tasks()
     assert live.handouts.count() == 6  # English, Arabic, both; A4 and Letter
+    pdf = client.get(f"/ar/procedures/{DEMO_SLUG}/handout/bilingual.pdf?paper=letter")
+    assert "-v2-en-ar-letter.pdf" in pdf["Content-Disposition"] and page_count(pdf.content) > 1
 
 
 def test_publishing_is_refused_while_an_english_section_is_empty_or_a_citation_is_missing(

@@ -21,11 +21,6 @@ from tests.test_workflow import as_user, edit, publish_latest, workflow
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def no_pdfs_drawn(monkeypatch):
-    monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
-
-
 @pytest.fixture
 def editor(db):
     return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")

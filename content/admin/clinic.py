@@ -1,26 +1,21 @@
-"""The clinic's contact block: on every page and every handout, so a save redraws the PDFs.
+"""The clinic's contact block: on every page and every handout, so a save has every live
+version's PDFs drawn again, by a background task once it commits (never in the request).
 
 Only clinical reviewers and clinic administrators may change it (the change permission, migration
 0011); an editor or translator sees it read-only and a POST of theirs is refused with 403. Each
 save is recorded with the account, the person's name and the time, listed on the page."""
 
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from content.admin.base import TranslatedModelAdmin
 from content.admin.display import translation_status_html
 from content.admin.forms import ClinicForm
 from content.editing import revisions
-from content.editing.models import Clinic, Procedure
-from content.handouts import pdf as handout_pdfs
-
-# Clinics with more live procedures than this get their PDFs redrawn by `warm_handouts`, so that
-# a clinic save never runs into the web server's timeout.
-REDRAW_ON_SAVE_LIMIT = 2
+from content.editing.models import Clinic
+from content.handouts import tasks as handout_tasks
 
 
 @admin.register(Clinic)
@@ -53,14 +48,7 @@ class ClinicAdmin(TranslatedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         revisions.save_clinic(obj, request.user)
-        live = Procedure.objects.filter(live_version__isnull=False).count()
-        site_root = request.build_absolute_uri("/")
-        if live <= REDRAW_ON_SAVE_LIMIT:
-            transaction.on_commit(lambda: handout_pdfs.draw_live_pdfs(site_root, obj))
-        else:
-            self.message_user(request, gettext(
-                "Contact details saved. Run “manage.py warm_handouts --site %(site)s” to redraw the "
-                "PDF handouts with them.") % {"site": site_root.rstrip("/")}, messages.WARNING)
+        handout_tasks.prepare_live_handouts()
 
 
 def _who(revision):

@@ -8,6 +8,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from content import languages
@@ -16,6 +17,9 @@ from content.admin.display import arabic_state_html, more_changes_html
 from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
 from content.editing import revisions, roles
 from content.editing.models import Procedure
+from content.handouts import pdf as handout_pdfs
+from content.handouts import tasks as handout_tasks
+from content.handouts.layout import BILINGUAL
 from content.publishing import workflow as publishing
 
 
@@ -29,6 +33,8 @@ class ProcedurePages:
         own = [
             path("<int:object_id>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
                  name="content_procedure_workflow"),
+            path("<int:object_id>/handouts/draw/", self.admin_site.admin_view(self.draw_handouts_view),
+                 name="content_procedure_draw_handouts"),
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="content_procedure_compare"),
             path("<int:object_id>/revisions/<int:number>/restore/",
@@ -61,8 +67,51 @@ class ProcedurePages:
                 "arabic": arabic_state_html(procedure.arabic_missing, procedure.arabic_outdated),
                 "problems": publishing.publish_problems(latest.content) if latest else [],
                 "role_note": self._role_note(user),
+                "handouts": self._handouts(procedure.live_version),
+                "may_draw_handouts": roles.can_publish(user),
             }
         }
+
+    @staticmethod
+    def _handouts(live):
+        """The live version's PDFs as staff see them: waiting, drawn, or failed with the reason."""
+        if live is None:
+            return None
+        rows = []
+        for state in handout_pdfs.handout_states(live):
+            variant = (gettext("Both languages") if state.variant == BILINGUAL
+                       else languages.name(state.variant))
+            paper = gettext("A4") if state.paper == "a4" else gettext("US Letter")
+            problem = state.problem
+            if state.state == state.DRAWN:
+                text = gettext("drawn")
+            elif problem is None:
+                text = gettext("waiting to be drawn")
+            elif problem.next_attempt_at:
+                text = gettext("failed on attempt %(attempt)d, trying again at %(when)s: %(reason)s") % {
+                    "attempt": problem.attempts, "reason": problem.reason,
+                    "when": timezone.localtime(problem.next_attempt_at).strftime("%H:%M")}
+            else:
+                text = gettext("failed %(attempts)d times, no longer tried: %(reason)s") % {
+                    "attempts": problem.attempts, "reason": problem.reason}
+            rows.append({"name": f"{variant}, {paper}", "state": state.state, "text": text})
+        return rows
+
+    def draw_handouts_view(self, request, object_id):
+        """"Draw again": the live version's missing PDFs are drawn by a worker, not here."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not roles.can_publish(request.user):
+            raise PermissionDenied(gettext("Your role may not do this."))
+        procedure = get_object_or_404(Procedure, pk=object_id)
+        if procedure.live_version_id is None:
+            self.message_user(request, gettext("This page is not published."), messages.ERROR)
+        else:
+            handout_tasks.draw_handouts.enqueue(procedure.live_version_id)
+            self.message_user(request, gettext(
+                "The missing PDF handouts will be drawn again in a moment; reload this page to "
+                "see their state."))
+        return HttpResponseRedirect(reverse("admin:content_procedure_change", args=[procedure.pk]))
 
     @staticmethod
     def _role_note(user):

@@ -9,7 +9,6 @@ draft, a revision is newer than the live one...) only decides what is shown: the
 function itself refuses, with a message, an action the page's state no longer allows.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -147,14 +146,11 @@ def publish(request, procedure):
         seen = int(request.POST.get("revision", ""))
     except ValueError:
         seen = None
-    start = time.perf_counter()
-    publication, drawn = publishing.publish_and_draw_handouts(
-        procedure, request.user, seen, request.build_absolute_uri("/"))
-    seconds = time.perf_counter() - start
+    publication = publishing.publish(procedure, request.user, seen)
+    # The PDFs are drawn by a background task once this commits (content.handouts.tasks).
     return gettext(
-        "Published as version %(number)d: patients now read it. %(pdfs)d PDF handouts were "
-        "drawn in %(seconds).1f s.") % {
-            "number": publication.number, "pdfs": len(drawn), "seconds": seconds}
+        "Published as version %(number)d: patients now read it. Its PDF handouts are being "
+        "prepared; their state is shown below.") % {"number": publication.number}
 
 
 @declare("check_translation", _("I checked the Arabic translation"),

@@ -27,3 +27,28 @@ class HandoutFile(models.Model):
 
     def __str__(self):
         return f"{self.publication} {self.variant} {self.paper}"
+
+
+class HandoutProblem(models.Model):
+    """A handout's PDF that failed to draw: why, how often it was tried, and when it is tried
+    again (None: given up). Removed once the PDF is drawn; staff see it on the procedure's page."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="handout_problems")
+    variant = models.CharField(max_length=16)
+    paper = models.CharField(max_length=8)
+    clinic_revision = models.PositiveIntegerField(default=0)
+    reason = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "variant", "paper", "clinic_revision"],
+                name="one_problem_per_handout",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.publication} {self.variant} {self.paper}: {self.reason}"

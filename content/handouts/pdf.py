@@ -1,12 +1,15 @@
 """PDF handouts: drawn by WeasyPrint from a handout's HTML, and kept in the database.
 
 The PDF is drawn with fonts read from our own static files; it never fetches anything from the
-network. PDFs are drawn when a version is published (or the clinic changes) and kept in the
-database, so every app server can serve them and no patient waits for one.
+network. PDFs are drawn by a background task (content.handouts.tasks) when a version is published
+or the clinic changes, never in a request, for the one configured SITE_URL, and kept in the
+database, so every app server serves the same file.
 """
 
+import dataclasses
 import functools
 import io
+import logging
 import mimetypes
 import time
 from pathlib import Path
@@ -17,12 +20,14 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from content import languages
 from content.editing.models import Clinic, Procedure
 from content.handouts.layout import PAPER_SIZES, VARIANTS, handout_for, render_handout_html
-from content.handouts.models import HandoutFile
+from content.handouts.models import HandoutFile, HandoutProblem
+
+logger = logging.getLogger(__name__)
 
 
 class StaticFiles:
@@ -105,10 +110,11 @@ def draw_pdf(handout):
     return document.write_pdf(font_config=FontConfiguration())
 
 
-def stored_pdf(publication_id, variant, paper, site_root, clinic_revision):
+def stored_pdf(publication_id, variant, paper, clinic_revision):
+    """The stored PDF of a handout for SITE_URL and this clinic revision, or None."""
     return HandoutFile.objects.filter(
         publication_id=publication_id, variant=variant, paper=paper,
-        site_root=site_root.rstrip("/"), clinic_revision=clinic_revision or 0,
+        site_root=settings.SITE_URL, clinic_revision=clinic_revision or 0,
     ).values_list("pdf", flat=True).first()
 
 
@@ -127,33 +133,119 @@ def store_pdf(publication, handout):
     return pdf
 
 
-def draw_missing_pdfs(publication, site_root, clinic):
-    """Every variant and paper of a version's PDF not yet stored for this site and clinic.
+def handout_to_draw(publication, variant, paper, clinic):
+    """The handout a stored PDF shows: QR codes and links to SITE_URL, never a request's Host."""
+    return handout_for(publication, variant, paper, settings.SITE_URL, clinic)
 
-    Returns [(handout, seconds)] for what it drew.
+
+@dataclasses.dataclass
+class Drawing:
+    """What one pass over a version's handouts did: [(handout, seconds)] drawn, and
+    [(variant, paper, reason)] that failed."""
+
+    drawn: list = dataclasses.field(default_factory=list)
+    failed: list = dataclasses.field(default_factory=list)
+
+
+def draw_missing_pdfs(publication, clinic, attempt=1, next_attempt_at=None):
+    """Draw every variant and paper of a version's PDF not yet stored for SITE_URL and the clinic.
+
+    A PDF that fails is recorded (HandoutProblem: the reason, the attempt, when it is tried again)
+    and the others are still drawn; one that is drawn clears its problem.
     """
-    drawn = []
+    clinic_revision = clinic.revision if clinic else 0
+    done = Drawing()
     for variant in VARIANTS:
         for paper in PAPER_SIZES:
-            if stored_pdf(publication.pk, variant, paper, site_root,
-                          clinic.revision if clinic else 0) is not None:
+            if stored_pdf(publication.pk, variant, paper, clinic_revision) is not None:
                 continue
             # Each edition is drawn in its own language; the bilingual one leads in English.
             language = variant if variant in languages.CODES else languages.SOURCE
-            with translation.override(language):
-                handout = handout_for(publication, variant, paper, site_root, clinic)
-                start = time.perf_counter()
-                store_pdf(publication, handout)
-            drawn.append((handout, time.perf_counter() - start))
-    return drawn
+            start = time.perf_counter()
+            try:
+                with translation.override(language):
+                    handout = handout_to_draw(publication, variant, paper, clinic)
+                    store_pdf(publication, handout)
+            except Exception as error:
+                reason = f"{type(error).__name__}: {error}"[:2000]
+                logger.exception("PDF handout %s %s %s (attempt %d) failed to draw",
+                                 publication, variant, paper, attempt)
+                HandoutProblem.objects.update_or_create(
+                    publication=publication, variant=variant, paper=paper,
+                    clinic_revision=clinic_revision,
+                    defaults={"reason": reason, "attempts": attempt, "failed_at": timezone.now(),
+                              "next_attempt_at": next_attempt_at},
+                )
+                done.failed.append((variant, paper, reason))
+                continue
+            HandoutProblem.objects.filter(
+                publication=publication, variant=variant, paper=paper, clinic_revision=clinic_revision,
+            ).delete()
+            done.drawn.append((handout, time.perf_counter() - start))
+    return done
 
 
-def draw_live_pdfs(site_root, clinic=None):
-    """Draw what is missing for every live version: after a clinic change, or a new site."""
+def live_publications():
+    return [procedure.live_version for procedure in Procedure.objects.filter(
+        live_version__isnull=False).select_related("live_version")]
+
+
+def draw_live_pdfs(clinic=None):
+    """Draw what is missing for every live version now (warm_handouts, without a worker)."""
     clinic = clinic or Clinic.current()
     drawn = []
-    for procedure in Procedure.objects.filter(live_version__isnull=False).select_related(
-        "live_version"
-    ):
-        drawn += draw_missing_pdfs(procedure.live_version, site_root, clinic)
+    for publication in live_publications():
+        drawn += draw_missing_pdfs(publication, clinic).drawn
     return drawn
+
+
+@dataclasses.dataclass(frozen=True)
+class HandoutState:
+    """One PDF of the live version as staff see it: waiting, drawn or failed (with the reason)."""
+
+    variant: str
+    paper: str
+    state: str
+    problem: HandoutProblem | None = None
+
+    WAITING, DRAWN, FAILED = "waiting", "drawn", "failed"
+
+
+def handout_states(publication, clinic=None):
+    """The state of each of the live version's PDFs, for SITE_URL and the current clinic."""
+    if clinic is None:
+        clinic = Clinic.current()
+    clinic_revision = clinic.revision if clinic else 0
+    drawn = set(HandoutFile.objects.filter(
+        publication=publication, site_root=settings.SITE_URL, clinic_revision=clinic_revision,
+    ).values_list("variant", "paper"))
+    problems = {(problem.variant, problem.paper): problem for problem in HandoutProblem.objects.filter(
+        publication=publication, clinic_revision=clinic_revision)}
+    states = []
+    for variant in VARIANTS:
+        for paper in PAPER_SIZES:
+            if (variant, paper) in drawn:
+                states.append(HandoutState(variant, paper, HandoutState.DRAWN))
+            elif (variant, paper) in problems:
+                states.append(HandoutState(variant, paper, HandoutState.FAILED,
+                                           problems[(variant, paper)]))
+            else:
+                states.append(HandoutState(variant, paper, HandoutState.WAITING))
+    return states
+
+
+def remove_stale_pdfs(procedure):
+    """Delete the stored PDFs no patient can be served any more: every version's but the live
+    one's, and the live one's for an older clinic revision or another address. A withdrawn page
+    keeps none. Returns how many were deleted."""
+    procedure = Procedure.objects.select_related("live_version").get(pk=procedure.pk)
+    stale = HandoutFile.objects.filter(publication__procedure=procedure)
+    problems = HandoutProblem.objects.filter(publication__procedure=procedure)
+    if procedure.live_version_id is not None:
+        clinic = Clinic.current()
+        current = {"publication_id": procedure.live_version_id,
+                   "clinic_revision": clinic.revision if clinic else 0}
+        stale = stale.exclude(site_root=settings.SITE_URL, **current)
+        problems = problems.exclude(**current)
+    problems.delete()
+    return stale.delete()[0]

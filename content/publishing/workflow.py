@@ -2,8 +2,9 @@
 
 Publishing turns a revision (content.editing.revisions) into the next numbered Publication: its
 texts rendered to sanitised HTML once (content.publishing.document), with each field's translation
-state, the reviewer as their account names them, and the review dates; then its search entries and
-its PDF handouts. Public pages, handouts and PDFs read only that.
+state, the reviewer as their account names them, and the review dates; then its search entries,
+and, once it commits, a background task draws its PDF handouts (content.handouts.tasks). Public
+pages, handouts and PDFs read only that.
 """
 
 import calendar
@@ -15,9 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content.editing.models import Clinic, Procedure, StaffProfile, WorkflowEvent, person_name
+from content.editing.models import Procedure, StaffProfile, WorkflowEvent, person_name
 from content.editing.revisions import latest_revision
-from content.handouts import pdf as handout_pdfs
+from content.handouts import tasks as handout_tasks
 from content.publishing.addresses import record_address
 from content.publishing.document import arabic_digest, build_document, publish_problems, translators
 from content.publishing.localized import row_entry
@@ -88,19 +89,10 @@ def submit_for_review(procedure, user):
     _event(procedure, WorkflowEvent.Action.SUBMITTED, user, revision_number=revision.number)
 
 
-def publish_and_draw_handouts(procedure, user, seen_revision, site_root):
-    """Publish (see `publish`), then, once that has committed, draw the new version's PDF
-    handouts with QR codes to `site_root`, so no patient waits for one.
-
-    Returns (the Publication, [(handout, seconds)] for each PDF drawn)."""
-    publication = publish(procedure, user, seen_revision)
-    drawn = handout_pdfs.draw_missing_pdfs(publication, site_root, Clinic.current())
-    return publication, drawn
-
-
 def publish(procedure, user, seen_revision, today=None):
     """Publish the latest revision, which the reviewer saw as `seen_revision`, as the next
-    version, and return the Publication. Draws no PDF: `publish_and_draw_handouts` does both."""
+    version, and return the Publication. Draws no PDF: a background task does, once this commits
+    (publish_revision enqueues it), so the reviewer is answered at once."""
     reviewer = reviewer_of(user)
     with transaction.atomic():
         procedure = _locked(procedure)
@@ -162,6 +154,7 @@ def publish_revision(procedure, revision, reviewer, published_by=None, today=Non
     )
     procedure.live_version = publication
     public_content_changed()
+    handout_tasks.prepare_handouts(publication)
     return publication
 
 
@@ -178,6 +171,7 @@ def unpublish(procedure, user, comment):
     status = Procedure.Status.DRAFT if procedure.status == Procedure.Status.PUBLISHED else procedure.status
     Procedure.objects.filter(pk=procedure.pk).update(live_version=None, status=status)
     public_content_changed()
+    handout_tasks.forget_handouts(procedure)
     _event(procedure, WorkflowEvent.Action.UNPUBLISHED, user, comment.strip(),
            version_number=live.number)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import translate_url
 
 from content import languages
@@ -23,4 +24,6 @@ def portal(request):
         "clinic_text": clinic_texts(clinic, english_url=english_contact),
         "page_languages": page_languages,
         "other_languages": [entry for entry in page_languages if not entry["is_current"]],
+        # Absolute addresses name the configured site, never the request's Host.
+        "site_url": settings.SITE_URL,
     }

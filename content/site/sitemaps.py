@@ -1,5 +1,8 @@
 """/sitemap.xml: every live page in every language, each with its alternates (hreflang)."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -11,6 +14,13 @@ class PortalSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Addresses under SITE_URL, whatever Host the request for the sitemap came with.
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class ProcedureSitemap(PortalSitemap):

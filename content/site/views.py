@@ -9,6 +9,7 @@ import dataclasses
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
@@ -26,7 +27,7 @@ from content.editing import roles
 from content.editing.models import Clinic, Procedure
 from content.editing.revisions import snapshot
 from content.handouts.layout import BILINGUAL, PAPER_SIZES, handout_for, pdf_filename, render_handout_html
-from content.handouts.pdf import store_pdf, stored_pdf
+from content.handouts.pdf import stored_pdf
 from content.publishing.addresses import address_owner, current_address
 from content.publishing.document import build_document
 from content.publishing.glossary import published_terms
@@ -133,10 +134,15 @@ def _version_key(text):
     return None if number is None else str(number)
 
 
+def absolute(path):
+    """The address patients use for `path`: SITE_URL, never the Host a request came with."""
+    return f"{settings.SITE_URL}{path}"
+
+
 def _sharing_context(request):
     language = languages.active()
     return {
-        "page_url": request.build_absolute_uri(request.path),
+        "page_url": absolute(request.path),
         "og_locale": languages.open_graph_locale(language),
         "og_locale_alternates": [
             languages.open_graph_locale(code) for code in languages.CODES if code != language
@@ -172,7 +178,7 @@ def procedure_page(request, slug):
                                                   context["page_url"])
     # x-default: the address without a language prefix, which picks by Accept-Language (as
     # /sitemap.xml's x-default does).
-    context["x_default_url"] = request.build_absolute_uri("/" + info.url().split("/", 2)[2])
+    context["x_default_url"] = absolute("/" + info.url().split("/", 2)[2])
     html = render_to_string("content/procedure_detail.html", context, request)
     return _public(HttpResponse(html), publication)
 
@@ -217,7 +223,7 @@ def _handout_request(request, slug, bilingual, **annotations):
 def handout_page(request, slug, bilingual=False):
     """The handout as a web page: what the PDF shows, for the browser's own printing."""
     publication, paper, variant = _handout_request(request, slug, bilingual)
-    handout = handout_for(publication, variant, paper, request.build_absolute_uri("/"),
+    handout = handout_for(publication, variant, paper, settings.SITE_URL,
                           current_clinic(request), printed_on=timezone.localdate())
     return _public(HttpResponse(render_handout_html(handout, request)), publication)
 
@@ -230,17 +236,35 @@ def handout_pdf(request, slug, bilingual=False):
         request, slug, bilingual,
         clinic_revision=Subquery(Clinic.objects.order_by("pk").values("revision")[:1]),
     )
-    site_root = request.build_absolute_uri("/").rstrip("/")
-    pdf = stored_pdf(publication.pk, variant, paper, site_root, publication.clinic_revision)
+    pdf = stored_pdf(publication.pk, variant, paper, publication.clinic_revision)
     if pdf is None:
-        # Only when no PDF was drawn for this site and clinic yet (publishing and warm_handouts
-        # draw them): draw it now, once, for everyone after.
-        handout = handout_for(publication, variant, paper, site_root, current_clinic(request))
-        pdf = store_pdf(publication, handout)
+        # Not drawn yet (a worker draws it after a publish or a clinic change): a request never
+        # draws one, and never serves another version's.
+        return _handout_being_prepared(request, slug, bilingual, paper)
     response = HttpResponse(bytes(pdf), content_type="application/pdf")
     filename = pdf_filename(slug, publication.number, variant, paper)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _public(response, publication)
+
+
+# How long a patient is asked to wait for a PDF being drawn: about what a worker takes for six.
+PDF_RETRY_AFTER_SECONDS = 60
+
+
+def _handout_being_prepared(request, slug, bilingual, paper):
+    """503 with Retry-After, in the page's language, with the way to the HTML handout and the page."""
+    name = "content:handout_bilingual" if bilingual else "content:handout"
+    handout_url = reverse(name, kwargs={"slug": slug})
+    if paper != "a4":
+        handout_url += "?" + urlencode({"paper": paper})
+    response = render(request, "content/handout_preparing.html", {
+        "handout_url": handout_url,
+        "page_url": reverse("content:procedure", kwargs={"slug": slug}),
+    }, status=503)
+    response["Retry-After"] = str(PDF_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    response._has_been_logged = True  # an expected moment, not a server error for the log
+    return response
 
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -368,5 +392,5 @@ def robots_txt(request):
     advertised here, and needs a staff sign-in whatever a crawler does."""
     lines = ["User-agent: *", "Disallow: /admin/"]
     lines += [f"Disallow: /{code}/procedures/*/preview/" for code in languages.CODES]
-    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    lines.append(f"Sitemap: {absolute(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -107,10 +107,8 @@ def notices(page):
 
 
 def test_a_change_goes_from_editor_to_patients_only_through_a_reviewer_and_a_translator(
-    chromium, live_server, demo_procedure, monkeypatch
+    chromium, live_server, demo_procedure
 ):
-    # Publishing's PDFs are tested elsewhere; here they would only add WeasyPrint's seconds.
-    monkeypatch.setattr("content.handouts.pdf.draw_missing_pdfs", lambda *args: [])
     base = live_server.url
     make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
     make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")
