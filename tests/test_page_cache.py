@@ -227,6 +227,24 @@ def test_junk_query_strings_add_no_cache_entry(client, db):
         assert drawn == [], path  # each served: the page kept for the clean address
 
 
+def test_another_host_or_port_adds_no_cache_entry_and_names_only_the_site_address(client, db, settings):
+    """Pages name settings.SITE_URL, never the request's Host: a stranger trying ports makes no
+    page of their own, and a host that is not allowed still gets its 400."""
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    make_clinic()
+    live_pump()
+    page = text_of(client, "/en/procedures/pump/handout/")
+    before = entries()
+    for port in (8001, 9999, 1234):
+        with CaptureQueriesContext(connection) as queries:
+            other = client.get("/en/procedures/pump/handout/", HTTP_HOST=f"127.0.0.1:{port}")
+        assert other.status_code == 200 and len(queries) == 1, port  # the kept page, served
+        assert other.content.decode() == page
+        assert f":{port}" not in page
+    assert entries() == before
+    assert client.get("/en/procedures/pump/handout/", HTTP_HOST="evil.example").status_code == 400
+
+
 def test_known_parameters_still_get_their_own_page(client, db):
     procedure = live_pump()
     liver = make_procedure(slug="liver", title_en="Liver biopsy", title_ar="خزعة الكبد")

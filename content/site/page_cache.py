@@ -140,8 +140,12 @@ def page_key(request):
         return None
     # Kept as sent: compressed for a reader whose browser takes gzip, plain for one whose does not.
     encoding = "gzip" if accepts_gzip(request) else ""
+    # The Host header is still checked (a host not allowed gets its 400), but a page names only
+    # settings.SITE_URL, so another Host or port never makes a page of its own; SITE_URL itself is
+    # in the key because it comes from the environment, which the release digest does not cover.
+    request.get_host()
     parts = (release(), current_stamp(), timezone.localdate().isoformat(),
-             request.build_absolute_uri("/"), request.path, query, encoding)
+             settings.SITE_URL, request.path, query, encoding)
     return "public-page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
