@@ -126,7 +126,7 @@ def test_search_reads_the_live_version_not_the_working_copy(client):
 
 def test_a_withdrawn_page_drops_out_of_search(client):
     procedure = live("pump", "Liver pump")
-    publishing.unpublish(procedure, None)
+    publishing.unpublish(procedure, None, "No longer offered.")
     assert result_titles(html_of(client.get("/en/search/", {"q": "liver"}))) == []
 
 
@@ -533,7 +533,7 @@ def test_a_text_cannot_end_the_json_ld_script_early(client):
 def test_the_sitemap_lists_every_live_page_in_both_languages_with_alternates(client):
     live("pump", "Liver pump")
     withdrawn = live("old", "Old page")
-    publishing.unpublish(withdrawn, None)
+    publishing.unpublish(withdrawn, None, "No longer offered.")
     make_procedure("draft")
     xml = client.get("/sitemap.xml").content.decode()
     locations = re.findall(r"<loc>([^<]+)</loc>", xml)

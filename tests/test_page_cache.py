@@ -75,7 +75,7 @@ def test_a_withdrawn_page_is_gone_on_the_next_request_though_it_was_cached(clien
     procedure = live_pump()
     assert "Liver pump" in text_of(client, "/en/")
     assert client.get("/en/procedures/pump/").status_code == 200
-    publishing.unpublish(procedure, None)
+    publishing.unpublish(procedure, None, "No longer offered.")
     assert client.get("/en/procedures/pump/").status_code == 410
     assert "Liver pump" not in text_of(client, "/en/")
 
@@ -112,7 +112,7 @@ def test_every_change_gets_a_stamp_never_used_before(client, db):
     procedure = live_pump()
     stamps = [page_cache.current_stamp()]
     for change in (lambda: publish(procedure), lambda: save_clinic(clinic),
-                   lambda: publishing.unpublish(procedure, None)):
+                   lambda: publishing.unpublish(procedure, None, "No longer offered.")):
         change()
         stamps.append(page_cache.current_stamp())
     assert len(set(stamps)) == len(stamps) and all(len(stamp) == 32 for stamp in stamps)
@@ -123,7 +123,7 @@ def test_the_stamp_changes_only_when_the_transaction_commits(transactional_db, c
     before = page_cache.current_stamp()
     try:
         with transaction.atomic():
-            publishing.unpublish(procedure, None)
+            publishing.unpublish(procedure, None, "No longer offered.")
             raise RuntimeError("rolled back")
     except RuntimeError:
         pass

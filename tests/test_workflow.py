@@ -741,7 +741,7 @@ def test_an_unknown_address_is_404_and_a_withdrawn_pages_old_address_leads_to_it
     publish(procedure)
     assert client.get("/en/procedures/no-such-page/").status_code == 404
     assert client.get("/en/procedures/no-such-page/handout.pdf").status_code == 404
-    publishing.unpublish(procedure, reviewer)
+    publishing.unpublish(procedure, reviewer, "No longer offered.")
     response = client.get("/en/procedures/liver-pump/")
     assert (response.status_code, response["Location"]) == (301, "/en/procedures/hai-pump/")
     assert client.get("/en/procedures/hai-pump/").status_code == 410
