@@ -21,7 +21,7 @@ from content.handouts.models import HandoutFile, HandoutProblem
 from content.models import Clinic, Procedure
 from tests.builders import DEMO_SLUG, make_published_procedure, make_staff, publish
 from tests.test_admin import change_url, extract_form_data
-from tests.test_workflow import as_user, edit, publish_latest, reviewer  # noqa: F401  (fixture)
+from tests.test_workflow import as_user, edit, publish_latest, reviewer, workflow  # noqa: F401  (fixture)
 from tests.worker import queued, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,7 @@ def messages_of(response):
 def publish_through_the_admin(client, procedure, editor, reviewer, capture):  # noqa: F811
     as_user(client, editor)
     edit(client, procedure, summary_en="A summary for the next version.")
+    workflow(client, procedure, "submit")
     as_user(client, reviewer)
     with capture(execute=True):
         return publish_latest(client, procedure)

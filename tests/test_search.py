@@ -18,7 +18,7 @@ from content.search.text import (
     snippet,
     text_from_html,
 )
-from tests.builders import add_section, make_procedure, publish
+from tests.builders import add_section, make_procedure, publish, publish_glossary
 
 
 def live(slug, title_en="Untitled", body_en="Nothing.", title_ar="بلا عنوان", body_ar="لا شيء.", **fields):
@@ -156,6 +156,7 @@ def test_results_rank_title_then_headings_and_glossary_terms_alike_then_text():
     # would otherwise carry it too.)
     GlossaryTerm.objects.create(slug="reservoir", term_en="reservoir", other_forms_en="pump",
                                 definition_en="Where the medicine is kept.")
+    publish_glossary()  # pages carry the glossary as a reviewer published it
     live("glossary", "Glossary", body_en="The reservoir is refilled.")
     # Headings and glossary terms weigh alike: "Glossary" and "Heading" tie, and are listed by
     # title.
