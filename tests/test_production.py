@@ -24,10 +24,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from content.editing import roles
 from content.models import Procedure, StaffProfile
 from content.site.caching import delete_own_keys
 from portal.security import SESSION_LAST_SEEN, SESSION_STARTED
-from tests.builders import DEMO_SLUG
+from tests.builders import DEMO_SLUG, make_staff
 from tests.test_guards import PRODUCTION, ROOT, run_django
 
 LOGIN_URL = "/admin/login/?next=/admin/"
@@ -193,7 +194,7 @@ def test_a_staff_preview_never_tells_a_stranger_where_a_moved_admin_is(client, s
         response = client.get(preview)
         assert response.status_code == 404, visitor
         assert MOVED_ADMIN_PATH.strip("/") not in response.content.decode() + str(response.headers)
-    client.force_login(get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True))
+    client.force_login(make_staff("editor", group=roles.EDITOR))
     assert client.get(preview).status_code == 200
 
 

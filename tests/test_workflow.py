@@ -428,12 +428,12 @@ def test_out_of_date_title_summary_and_clinic_texts_are_flagged_on_the_arabic_pa
 ):
     as_user(client, editor)
     edit(client, demo_procedure, title_en=lambda t: t + " (HAI)", summary_en=lambda t: t + " More.")
+    assert workflow(client, demo_procedure, "submit").status_code == 302
     clinic_url = f"/admin/content/clinic/{Clinic.current().pk}/change/"
     as_user(client, make_staff("clinic-admin", group=roles.CLINIC_ADMINISTRATOR))
     data = extract_form_data(client.get(clinic_url).content.decode())
     data["emergency_instructions_en"] = "Call 999 at once."
     assert client.post(clinic_url, data).status_code == 302
-    workflow(client, demo_procedure, "submit")
     _publish_as(client, demo_procedure, reviewer)
     public = client.__class__()
     for url in (PAGE.format(language="ar"), f"/ar/procedures/{DEMO_SLUG}/handout/"):
