@@ -1,7 +1,10 @@
 """The public pages in a real browser: WCAG 2.2 AA (axe-core), small screens, right-to-left
 Arabic with the self-hosted font, no third-party requests, and a working skip link."""
 
+from urllib.parse import urlsplit
+
 import pytest
+from django.conf import settings
 
 from tests.browser.pages import format_violations
 
@@ -179,7 +182,8 @@ def test_the_copy_link_button_copies_the_page_address_and_says_so(open_page):
     status.wait_for(state="visible")
     assert status.inner_text().strip(), "no confirmation was announced"
     copied = portal.page.evaluate("() => navigator.clipboard.readText()")
-    assert copied == portal.url
+    # The address patients share is the configured site's (SITE_URL), not the test server's.
+    assert copied == settings.SITE_URL + urlsplit(portal.url).path
 
 
 def test_without_javascript_the_link_is_still_there_to_select(chromium, portal_url):
