@@ -54,6 +54,19 @@ def open_graph_locale(code):
     return OPEN_GRAPH_LOCALES.get(code, code)
 
 
+# ISO 639-2 codes (three letters, bibliographic and terminology alike) of the portal's languages,
+# as health records send them in an infobutton request (informationRecipient.languageCode.c).
+ISO_639_2 = {"eng": "en", "ara": "ar"}
+
+
+def from_record(code):
+    """The portal's language a health record names, in ISO 639-1 or 639-2, any case, with or
+    without a region ("ar", "ara", "AR-sa", "en-US", "eng"); None if the portal does not have it."""
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    base = ISO_639_2.get(base, base)
+    return base if base in CODES else None
+
+
 def name(code):
     """The language's name in the active language ("Arabic", or «العربية» on the Arabic admin)."""
     return dict(settings.LANGUAGES)[code]

@@ -7,6 +7,7 @@ from content.editing.models import (  # noqa: F401
     GlossaryTerm,
     KeptSave,
     Procedure,
+    ProcedureCode,
     Question,
     Revision,
     Section,

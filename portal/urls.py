@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from content.handoff import fhir
+from content.handoff.infobutton import infobutton
 from content.site.sitemaps import SITEMAPS
 from content.site.views import robots_txt
 from portal import health, security
@@ -21,6 +23,12 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
+    # Hand-off from a health record: outside the language prefix, the language is a parameter.
+    path("infobutton/", infobutton, name="infobutton"),
+    # FHIR R4, read-only: the live leaflets as DocumentReferences.
+    path("fhir/metadata", fhir.metadata, name="fhir_metadata"),
+    path("fhir/DocumentReference", fhir.search, name="fhir_search"),
+    path("fhir/DocumentReference/<str:resource_id>", fhir.read, name="fhir_read"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     *i18n_patterns(path("", include("content.site.urls"))),

@@ -47,6 +47,8 @@ def procedure_form(**overrides):
         "citations-0-title": "Ports", "citations-0-source": "J Access", "citations-0-year": "2024",
         "citations-0-doi": "10.1000/port", "citations-0-url": "", "citations-0-date": "",
         "citations-0-accessed": "",
+        **inline_management("codes", total=1),
+        "codes-0-system": "icd10cm", "codes-0-code": "c78.7",
     }
     data.update(overrides)
     return data
@@ -73,6 +75,9 @@ def test_staff_create_a_procedure_with_sections_questions_and_citations(admin_cl
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     procedure = Procedure.objects.get(slug="port-placement")
     assert [s.kind for s in procedure.sections.all()] == ["overview", "risks"]
+    # Codes are saved in the form EHRs send them, and are part of the revision to review.
+    assert [(c.system, c.code) for c in procedure.codes.all()] == [("icd10cm", "C78.7")]
+    assert procedure.revisions.get().content["codes"] == [{"system": "icd10cm", "code": "C78.7"}]
     assert procedure.sections.get(kind="overview").body_ar.startswith("يسمح")
     assert procedure.questions.get().question_ar == "هل يؤلم؟"
     assert procedure.citations.get().doi == "10.1000/port"
@@ -302,4 +307,12 @@ def test_a_direction_control_in_a_plain_text_is_an_error_on_that_field(admin_cli
                        if f.formset.prefix == prefix.rsplit("-", 1)[0]).formset
         form = formset.forms[int(prefix.rsplit("-", 1)[1])]
     assert any("U+202E RIGHT-TO-LEFT OVERRIDE" in message for message in form.errors.get(name, []))
+    assert not Procedure.objects.filter(slug="port-placement").exists()
+
+
+def test_a_code_in_the_wrong_format_is_refused_in_the_admin(admin_client):
+    response = admin_client.post(ADD_URL, procedure_form(**{"codes-0-system": "snomed",
+                                                            "codes-0-code": "22298007"}))
+    assert response.status_code == 200
+    assert "Verhoeff" in response.content.decode()
     assert not Procedure.objects.filter(slug="port-placement").exists()

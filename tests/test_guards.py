@@ -34,7 +34,8 @@ def test_there_are_no_model_changes_without_a_migration():
 # reaches them. Any other variable a template writes into a link passes a scheme check there.
 OWN_URLS = {"x_default_url", "page.url", "page_url", "text.english_url", "language.url",
             "previous_page_url", "next_page_url", "first_page_url", "href", "request.scheme",
-            "editions.0.canonical_url", "site_url", "handout_url"}
+            "editions.0.canonical_url", "site_url", "handout_url",
+            "item.url"}  # item.url: a live page's address, SITE_URL + reverse() (content.handoff)
 URL_ATTRIBUTE = re.compile(r'\b(?:href|src|action|formaction|poster|cite)="\{\{\s*([^}]*?)\s*\}\}')
 
 

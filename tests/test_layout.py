@@ -24,7 +24,7 @@ LAYERS = [
      "content.publishing.addresses"),
     ("content.search", "content.handouts"),
     ("content.publishing.workflow", "content.publishing.glossary_workflow"),
-    ("content.site", "content.admin", "content.files",
+    ("content.site", "content.handoff", "content.admin", "content.files",
      "content.templatetags", "content.management", "content.translation", "content.models",
      "content.apps", "portal"),
 ]

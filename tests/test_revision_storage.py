@@ -129,6 +129,10 @@ def test_revisions_recorded_as_parts_read_back_the_same_after_the_migration(migr
     assert "content_snapshotpart" not in connection.introspection.table_names()
 
 
+def without_codes(content):
+    return {key: value for key, value in content.items() if key != "codes"}
+
+
 def test_going_back_to_0007_stores_the_same_parts_again(migrations_undone):
     demo = load_demo_content()
     for section in demo.sections.filter(kind__in=["travel", "results"]):
@@ -139,7 +143,10 @@ def test_going_back_to_0007_stores_the_same_parts_again(migrations_undone):
     add_question(demo, position=9)
     add_citation(demo, number=99)
     record_revision(demo)
-    recorded = {revision.pk: (revision.content, revision.digest) for revision in Revision.objects.all()}
+    # The parts storage before 0008 predates codes (0016, undone first, drops their table): going
+    # back that far keeps every text and forgets the codes.
+    recorded = {revision.pk: (without_codes(revision.content), revision.digest)
+                for revision in Revision.objects.all()}
     assert len(recorded) >= 4
 
     apps = migrate(BEFORE_DOCUMENTS)

@@ -8,7 +8,7 @@ from modeltranslation.admin import TranslationStackedInline
 from content.admin.display import translation_status_html
 from content.admin.forms import CitationFormSet, PartForm, RoleCheckedFormSet
 from content.editing import roles
-from content.editing.models import Citation, Question, Section
+from content.editing.models import Citation, ProcedureCode, Question, Section
 
 
 class RoleCheckedInlineMixin:
@@ -73,3 +73,13 @@ class CitationInline(RoleCheckedInlineMixin, admin.StackedInline):
     )
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CodeInline(RoleCheckedInlineMixin, admin.TabularInline):
+    """The codes a health record knows the procedure by: an editor's, like the citations, and
+    reviewed and published with the texts (content.editing.revisions)."""
+
+    model = ProcedureCode
+    form = PartForm
+    extra = 0
+    fields = ("system", "code")

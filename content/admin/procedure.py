@@ -15,7 +15,7 @@ from content import languages
 from content.admin.base import TranslatedModelAdmin
 from content.admin.display import arabic_state_html, translation_status_html
 from content.admin.forms import MISSING, ProcedureForm
-from content.admin.inlines import CitationInline, QuestionInline, SectionInline
+from content.admin.inlines import CitationInline, CodeInline, QuestionInline, SectionInline
 from content.admin.procedure_pages import ProcedurePages
 from content.editing import revisions, roles
 from content.editing.models import Citation, Procedure, Question, Section
@@ -48,7 +48,7 @@ class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
     list_filter = ("status", ArabicStateFilter)
     search_fields = (*languages.field_names("title"), "slug")
     prepopulated_fields = {"slug": (languages.source_field("title"),)}
-    inlines = (SectionInline, QuestionInline, CitationInline)
+    inlines = (SectionInline, QuestionInline, CitationInline, CodeInline)
     readonly_fields = ("translation_status", "preview_link")
     fieldsets = (
         (None, {

@@ -19,7 +19,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 
 from content import languages
-from content.editing import freshness
+from content.editing import codes, freshness
 from content.rendering.markdown import authoring_problems, plain_text_problems
 from content.rendering.urls import WEB_SCHEMES
 
@@ -346,6 +346,46 @@ class Citation(models.Model):
     @property
     def anchor(self):
         return f"cite-{self.number}"
+
+
+class ProcedureCode(models.Model):
+    """A code a health record knows the procedure by (CPT, ICD-10-PCS, SNOMED CT), or a condition it
+    treats (ICD-10-CM): what an EHR's infobutton sends (content.handoff). Part of the working copy,
+    so codes are reviewed and published with the texts."""
+
+    class System(models.TextChoices):
+        CPT = codes.CPT.key, _("CPT (procedure)")
+        ICD10PCS = codes.ICD10PCS.key, _("ICD-10-PCS (procedure)")
+        SNOMED = codes.SNOMED.key, _("SNOMED CT (procedure)")
+        ICD10CM = codes.ICD10CM.key, _("ICD-10-CM (condition it treats)")
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="codes", verbose_name=_("procedure")
+    )
+    system = models.CharField(_("code system"), max_length=16, choices=System.choices)
+    code = models.CharField(_("code"), max_length=20)
+
+    class Meta:
+        ordering = ["procedure", "system", "code"]
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "system", "code"],
+                                    name="procedure_codes_unique")
+        ]
+
+    def __str__(self):
+        return f"{codes.SYSTEMS[self.system].label} {self.code}" if self.system in codes.SYSTEMS \
+            else self.code
+
+    def clean(self):
+        super().clean()
+        system = codes.SYSTEMS.get(self.system)
+        if system is None:
+            return
+        self.code = system.normalise(self.code)
+        if not system.is_valid(self.code):
+            raise ValidationError({"code": ValidationError(system.hint, code="code_format")})
 
 
 class Clinic(TranslatedContent):

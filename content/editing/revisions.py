@@ -21,6 +21,7 @@ from content.editing.models import (
     Citation,
     ClinicRevision,
     Procedure,
+    ProcedureCode,
     Question,
     Revision,
     Section,
@@ -57,6 +58,8 @@ def snapshot(procedure):
         "sections": [{"kind": s.kind, **_texts(s)} for s in procedure.sections.order_by("position")],
         "questions": [{"position": q.position, **_texts(q)} for q in procedure.questions.all()],
         "citations": [_citation(c) for c in procedure.citations.order_by("number")],
+        "codes": [{"system": c.system, "code": c.code}
+                  for c in procedure.codes.order_by("system", "code")],
     }
 
 
@@ -141,6 +144,7 @@ def restore(procedure, revision, user):
     procedure.sections.all().delete()
     procedure.questions.all().delete()
     procedure.citations.all().delete()
+    procedure.codes.all().delete()
     for values in content["sections"]:
         section = Section(procedure=procedure, kind=values["kind"])
         _apply_texts(section, values)
@@ -151,6 +155,8 @@ def restore(procedure, revision, user):
         question.save()
     for values in content["citations"]:
         Citation.objects.create(procedure=procedure, **values)
+    for values in content.get("codes", []):
+        ProcedureCode.objects.create(procedure=procedure, **values)
     restored = record_revision(
         procedure, user, note=str(_("Restored from r%(number)d") % {"number": revision.number})
     )
@@ -221,6 +227,12 @@ def compare(before, after):
             text = lambda c: " · ".join(str(c[k]) for k in CITATION_FIELDS if c and c[k])  # noqa: E731
             label = _("Reference %(number)d") % {"number": number}
             parts.append(PartDiff(label, [(languages.SOURCE, *freshness.text_diff(text(old), text(new)))]))
+    old_codes = {(c["system"], c["code"]) for c in before.get("codes", [])}
+    new_codes = {(c["system"], c["code"]) for c in after.get("codes", [])}
+    if old_codes != new_codes:
+        text = lambda codes: "\n\n".join(f"{s} {c}" for s, c in sorted(codes))  # noqa: E731
+        parts.append(PartDiff(_("Codes"), [(languages.SOURCE,
+                                            *freshness.text_diff(text(old_codes), text(new_codes)))]))
     return [part for part in parts if part.changed]
 
 

@@ -15,7 +15,16 @@ from django.db import transaction
 from django.utils import translation
 
 from content import languages
-from content.editing.models import Citation, Clinic, GlossaryTerm, Procedure, Question, Section
+from content.editing import codes as code_systems
+from content.editing.models import (
+    Citation,
+    Clinic,
+    GlossaryTerm,
+    Procedure,
+    ProcedureCode,
+    Question,
+    Section,
+)
 from content.editing.revisions import latest_revision, record_revision, save_clinic
 from content.publishing.localized import text_entry
 from content.publishing.workflow import WorkflowRefused, publish_revision
@@ -30,7 +39,7 @@ from content.rendering.markdown import (
 SECTION_FILE = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<language>[a-z]{2})\.md$")
 QUESTION_FILE = re.compile(r"^(?P<position>\d{2})-[a-z0-9-]+\.(?P<language>[a-z]{2})\.md$")
 PROCEDURE_KEYS = {"slug", "status", "last_reviewed", "next_review_due", "reviewer_name",
-                  "translated_by", *languages.CODES, "citations"}
+                  "translated_by", *languages.CODES, "citations", "codes"}
 PROCEDURE_TEXT_KEYS = {"title", "short_name", "also_known_as", "summary"}
 # The reviewer's role is said in each language too, but belongs to the published version.
 PUBLICATION_TEXT_KEYS = {"reviewer_role"}
@@ -61,6 +70,7 @@ class ProcedureFiles:
     sections: dict = field(default_factory=dict)   # kind -> {"heading_en": ..., "body_ar": ...}
     questions: dict = field(default_factory=dict)  # position -> {"question_en": ...}
     citations: list = field(default_factory=list)  # dicts of Citation fields
+    codes: list = field(default_factory=list)  # (system, code) pairs
 
 
 def _read_toml(path):
@@ -204,6 +214,20 @@ def read_procedure_folder(folder):
             )
         procedure.citations.append(citation)
 
+    # codes = { cpt = ["36260"], icd10cm = ["C78.7", "C22.1"] }: what a health record knows it by.
+    wanted_codes = data.get("codes", {})
+    _check_type(toml_path, wanted_codes, dict, "codes")
+    for key, values in sorted(wanted_codes.items()):
+        system = code_systems.SYSTEMS.get(key)
+        if system is None:
+            raise ContentFileError(toml_path, f"codes: {key!r} is not one of "
+                                   f"{', '.join(code_systems.SYSTEMS)}")
+        for value in _check_type(toml_path, values, list, f"codes: {key}"):
+            code = system.normalise(_check_type(toml_path, value, str, f"codes: {key}"))
+            if not system.is_valid(code):
+                raise ContentFileError(toml_path, f"codes: {value!r} is not a valid {system.label} code")
+            procedure.codes.append((key, code))
+
     for path in sorted((folder / "sections").glob("*.md")):
         match = SECTION_FILE.match(path.name)
         if not match or match["language"] not in languages.CODES:
@@ -331,6 +355,12 @@ def _load_procedure(files, update):
             row.delete()
 
     sync(Citation, "number", {c["number"]: c for c in files.citations})
+    existing_codes = {(c.system, c.code): c for c in procedure.codes.all()}
+    for system, code in files.codes:
+        if existing_codes.pop((system, code), None) is None:
+            ProcedureCode.objects.create(procedure=procedure, system=system, code=code)
+    for row in existing_codes.values():
+        row.delete()
     sync(Section, "kind", _with_all_languages(files.sections, ("heading", "body")))
     sync(Question, "position", _with_all_languages(files.questions, ("question", "answer")))
     revision = record_revision(procedure, note="content files")

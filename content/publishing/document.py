@@ -10,7 +10,7 @@ import hashlib
 from django.utils.translation import gettext as _
 
 from content import languages
-from content.editing import freshness
+from content.editing import codes, freshness
 from content.editing.models import Procedure, Question, Section
 from content.publishing.glossary import glossary_snapshot
 from content.publishing.localized import text_entry
@@ -86,6 +86,9 @@ def build_document(content, glossary_terms=None):
             for question in content["questions"]
         ],
         "citations": content["citations"],
+        # What a health record knows the procedure by: how content.handoff finds the page.
+        "codes": [{"system": code["system"], "oid": codes.SYSTEMS[code["system"]].oid,
+                   "code": code["code"]} for code in content.get("codes", [])],
         "translators": translators(content),
     }
     document["glossary"] = glossary_snapshot(document, glossary_terms)
@@ -102,6 +105,11 @@ def publish_problems(content):
             problems.append(_("The English %(field)s is empty.") % {"field": label})
     if not content["sections"]:
         problems.append(_("The page has no sections."))
+    for code in content.get("codes", []):
+        system = codes.SYSTEMS.get(code["system"])
+        if system is None or not system.is_valid(code["code"]):
+            problems.append(_("The code %(code)s is not a valid %(system)s code.")
+                            % {"code": code["code"], "system": system.label if system else code["system"]})
     numbers = {citation["number"] for citation in content["citations"]}
     parts = [(Section.Kind(s["kind"]).label, s, "body") for s in content["sections"]]
     parts += [(_("Question %(number)d") % {"number": i}, q, "answer")
