@@ -69,6 +69,9 @@ def test_an_unknown_or_withdrawn_leaflet_is_not_found(client, demo_procedure):
     ({"type": f"{codes.CPT.oid}|36260"}, {f"{DEMO_SLUG}-ar", f"{DEMO_SLUG}-en"}),
     ({"type": f"urn:oid:{codes.CPT.oid}|99999"}, set()),
     ({"type": "urn:oid:1.2.3|36260"}, set()),
+    # The canonical URIs FHIR clients use for the same systems.
+    ({"type": "http://hl7.org/fhir/sid/icd-10-cm|C78.7", "language": "ar"}, {f"{DEMO_SLUG}-ar"}),
+    ({"type": "http://www.ama-assn.org/go/cpt|36260", "language": "en"}, {f"{DEMO_SLUG}-en"}),
 ])
 def test_search_filters_by_id_language_status_and_type(client, demo_procedure, params, ids):
     response = fhir(client, "/fhir/DocumentReference", **params)

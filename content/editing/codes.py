@@ -60,11 +60,17 @@ ICD10CM = System("icd10cm", "2.16.840.1.113883.6.90", "ICD-10-CM", "condition",
 
 SYSTEMS = {system.key: system for system in (CPT, ICD10PCS, SNOMED, ICD10CM)}
 BY_OID = {system.oid: system for system in SYSTEMS.values()}
+# The canonical URIs FHIR clients name the same systems by (HL7's terminology registry).
+BY_FHIR_URI = {"http://www.ama-assn.org/go/cpt": CPT, "http://www.cms.gov/Medicare/Coding/ICD10": ICD10PCS,
+               "http://snomed.info/sct": SNOMED, "http://hl7.org/fhir/sid/icd-10-cm": ICD10CM}
 
 
 def system_for(name):
-    """The system an EHR names: by OID (with or without "urn:oid:") or by our key; else None."""
+    """The system an EHR names: by OID (with or without "urn:oid:"), by its FHIR URI, or by our
+    key; else None."""
     name = (name or "").strip()
+    if name.rstrip("/") in BY_FHIR_URI:
+        return BY_FHIR_URI[name.rstrip("/")]
     name = name.removeprefix("urn:oid:")
     return BY_OID.get(name) or SYSTEMS.get(name.lower())
 

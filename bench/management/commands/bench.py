@@ -34,6 +34,9 @@ from django.core.management.base import BaseCommand, CommandError
 from bench.servers import ACCEPT_ENCODING, POSTGRES_URL, REDIS_URL, TRIVIAL, ProductionServer, fetch
 
 SLUG = "hai-pump-chemotherapy"
+# ICD-10-CM C78.7 (secondary cancer of the liver), asked for in Arabic, as an EHR sends it.
+INFOBUTTON = ("mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C78.7"
+              "&informationRecipient.languageCode.c=ar")
 PAGES = {
     "list en": "/en/",
     "list ar": "/ar/",
@@ -46,6 +49,11 @@ PAGES = {
     "search ar": "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%B6%D8%AE%D8%A9",  # المضخة
     "glossary en": "/en/glossary/",
     "glossary ar": "/ar/glossary/",
+    # The hand-off from a health record: a clinician's Infobutton link, for a person (a redirect to
+    # the Arabic page) and for the record's own display (JSON), and a FHIR search.
+    "infobutton people": f"/infobutton/?{INFOBUTTON}",
+    "infobutton json": f"/infobutton/?{INFOBUTTON}&knowledgeResponseType=application/json",
+    "fhir search": "/fhir/DocumentReference?type=http://hl7.org/fhir/sid/icd-10-cm%7CC78.7&language=ar",
 }
 # Measured again once --procedures made-up procedures are published beside the demo.
 AT_SCALE = ("list en", "search en", "search ar")
