@@ -59,6 +59,9 @@ def test_systems_are_found_by_oid_as_ehrs_send_them():
 import json  # noqa: E402
 from xml.etree import ElementTree  # noqa: E402
 
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
 from content.handoff.infobutton import FALLBACK_HEADER  # noqa: E402
 from content.publishing.workflow import unpublish  # noqa: E402
 from tests.builders import DEMO_SLUG, make_published_procedure, publish  # noqa: E402
@@ -189,3 +192,27 @@ def test_withdrawn_pages_never_appear(client, demo_procedure):
     assert feed["entry"] == []
     people = ask(client, **{"mainSearchCriteria.v.cs": CM, "mainSearchCriteria.v.c": "C78.7"})
     assert people.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_answer_reads_no_published_document_and_costs_the_same_however_many_are_live(
+    client, demo_procedure
+):
+    """Leaflets are found through the codes' index and read from their listings: an answer never
+    loads whole published documents (90 kB each), so hundreds of guides answer as fast as one."""
+    def queries_for(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code in (200, 302)
+        assert not [query["sql"] for query in captured.captured_queries
+                    if '"content_publication"."document"' in query["sql"]], path
+        return len(captured)
+
+    paths = [MEDLINEPLUS_STYLE, MEDLINEPLUS_STYLE.replace("&knowledgeResponseType=application/json", ""),
+             "/fhir/DocumentReference?type=urn:oid:2.16.840.1.113883.6.90|C78.7&language=ar"]
+    with_one = [queries_for(path) for path in paths]
+    for number in range(5):
+        other = make_published_procedure(slug=f"other-{number}", title_en=f"Other {number}")
+        ProcedureCode.objects.create(procedure=other, system=codes.CPT.key, code=f"1000{number}")
+        record_revision(other)
+        publish(other)
+    assert [queries_for(path) for path in paths] == with_one

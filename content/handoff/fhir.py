@@ -152,7 +152,7 @@ def _matches(query, publication, item):
             return False
     for value in query.getlist("type"):
         alternatives = [_type_filter(part) for part in value.split(",")]
-        if not any(system is not False and matches_code(publication.document, system, code)
+        if not any(system is not False and matches_code(publication, system, code)
                    for system, code in alternatives):
             return False
     return True

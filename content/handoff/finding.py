@@ -7,51 +7,60 @@ Only live versions are read (a procedure's live_version), so a withdrawn page ne
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import translation
 
 from content import languages
 from content.editing import codes
 from content.publishing.models import Publication
+from content.search.indexing import code_key
+from content.search.models import SearchCode
 
 
 def live_publications():
-    return Publication.objects.filter(procedure__live_version=F("pk")).select_related("procedure")
+    """Live versions with what an EHR is told of them: the listing's title and summary and the
+    indexed codes, never the whole published document."""
+    return (Publication.objects.filter(procedure__live_version=F("pk")).defer("document")
+            .select_related("procedure").prefetch_related("search_codes"))
 
 
-def _code_key(code):
-    return (code or "").strip().upper().replace(".", "")
+def matches_code(publication, system, code):
+    """Whether a live version is for `code` in `system` (None: any system)."""
+    wanted = code_key(code)
+    return any(row.key == wanted and (system is None or row.system == system.key)
+               for row in publication.search_codes.all())
 
 
-def matches_code(document, system, code):
-    """Whether a published document carries `code` in `system` (None: any system)."""
-    wanted = _code_key(code)
-    return any(_code_key(row["code"]) == wanted and (system is None or row["system"] == system.key)
-               for row in document.get("codes", []))
-
-
-def matches_name(document, display_name):
-    """Whether every word of a display name is in one of the document's names, in any language."""
+def matches_name(publication, display_name):
+    """Whether every word of a display name is in the version's title, in any language."""
     words = [word for word in display_name.casefold().split() if len(word) > 2]
     if not words:
         return False
-    names = " ".join(str(value) for key in ("title", "short_name", "also_known_as")
-                     for language, value in document["texts"].get(key, {}).items()
-                     if language in languages.CODES).casefold()
+    title = publication.listing.get("title", {})
+    names = " ".join(str(title.get(language) or "") for language in languages.CODES).casefold()
     return all(word in names for word in words)
 
 
+def _title_order(publication):
+    return (publication.listing.get("title", {}).get(languages.SOURCE) or "").casefold()
+
+
 def find(criteria, display_names=()):
-    """The live publications matching any (system, code) of `criteria`; when none does (or no code
-    was sent), those whose names hold a display name. Ordered by title."""
-    publications = list(live_publications())
-    found = [p for p in publications
-             if any(matches_code(p.document, system, code) for system, code in criteria)]
-    if not found:
-        found = [p for p in publications
-                 if any(matches_name(p.document, name) for name in display_names if name)]
-    return sorted(found, key=lambda p: p.document["texts"]["title"].get(languages.SOURCE, "").casefold())
+    """The live publications matching any (system, code) of `criteria`, found through the codes'
+    index; when none does (or no code was sent), those whose titles hold a display name. Ordered
+    by title."""
+    wanted = Q()
+    for system, code in criteria:
+        wanted |= Q(key=code_key(code), **({"system": system.key} if system else {}))
+    found = []
+    if criteria:
+        ids = SearchCode.objects.filter(wanted).values("publication_id")
+        found = list(live_publications().filter(pk__in=ids))
+    if not found and any(display_names):
+        found = [p for p in live_publications()
+                 if any(matches_name(p, name) for name in display_names if name)]
+    return sorted(found, key=_title_order)
 
 
 def page_path(slug, language):
@@ -92,21 +101,20 @@ class Leaflet:
         return absolute(pdf_path(self.slug, self.language))
 
 
-def _text(document, name, language):
-    entry = document["texts"].get(name, {})
+def _text(texts, name, language):
+    entry = texts.get(name, {})
     if entry.get(language):
         return entry[language], language
     return entry.get(languages.SOURCE, ""), languages.SOURCE
 
 
 def leaflet(publication, language):
-    document = publication.document
-    title, title_language = _text(document, "title", language)
-    summary, _summary_language = _text(document, "summary", language)
+    title, title_language = _text(publication.listing, "title", language)
+    summary, _summary_language = _text(publication.listing, "summary", language)
     return Leaflet(
         slug=publication.slug, language=language, title=title, title_language=title_language,
         summary=summary, version=publication.number, published_at=publication.published_at,
         last_reviewed=publication.last_reviewed, next_review_due=publication.next_review_due,
-        codes=[(codes.SYSTEMS[row["system"]], row["code"]) for row in document.get("codes", [])
-               if row["system"] in codes.SYSTEMS],
+        codes=[(codes.SYSTEMS[row.system], row.code) for row in publication.search_codes.all()
+               if row.system in codes.SYSTEMS],
     )

@@ -37,7 +37,7 @@ from content.editing.models import Procedure, Section
 from content.publishing.localized import local_text
 from content.rendering.words import fold
 from content.search import text as search
-from content.search.models import SearchEntry, SearchKey
+from content.search.models import SearchCode, SearchEntry, SearchKey
 
 
 def _entry_texts(document, language):
@@ -96,6 +96,16 @@ def store_search_entries(publication):
         keys += [SearchKey(entry=entry, head=key[:SearchKey.HEAD], key=key,
                            **{f"in_{name}": True for name in names}) for key, names in fields.items()]
     SearchKey.objects.bulk_create(keys, batch_size=2000)
+    SearchCode.objects.filter(publication__procedure_id=publication.procedure_id).delete()
+    SearchCode.objects.bulk_create(
+        SearchCode(publication=publication, system=row["system"], code=row["code"],
+                   key=code_key(row["code"]))
+        for row in publication.document.get("codes", []))
+
+
+def code_key(code):
+    """How a code is compared: upper case, without the dot EHRs send or leave out ("C78.7", "c787")."""
+    return (code or "").strip().upper().replace(".", "")
 
 
 def key_fields(index):

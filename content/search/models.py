@@ -72,3 +72,20 @@ class SearchKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SearchCode(models.Model):
+    """A coded concept (content.editing.codes) a live version is for, as a health record asks for
+    it: written when the version is published, beside its search entries, so an Infobutton or FHIR
+    request finds its leaflets by an index instead of reading every published document."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_codes")
+    system = models.CharField(max_length=16)  # a key of content.editing.codes.SYSTEMS
+    code = models.CharField(max_length=40)  # as published, e.g. "C78.7"
+    key = models.CharField(max_length=40)  # compared form: upper case, no dot ("C787")
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "system"], name="search_code_lookup")]
+
+    def __str__(self):
+        return f"{self.system} {self.code}"
