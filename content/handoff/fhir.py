@@ -21,7 +21,14 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from content import languages
 from content.editing import codes
-from content.handoff.finding import Leaflet, absolute, leaflet, live_publications, matches_code
+from content.handoff.finding import (
+    Leaflet,
+    absolute,
+    every_live_publication,
+    leaflet,
+    live_publications,
+    matches_code,
+)
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 FHIR_VERSION = "4.3.0"  # R4B, whose models fhir.resources validates against
@@ -73,7 +80,7 @@ def document_reference(item: Leaflet):
 
 
 def every_leaflet():
-    for publication in live_publications():
+    for publication in every_live_publication():
         for language in languages.CODES:
             yield publication, leaflet(publication, language)
 

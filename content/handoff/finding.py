@@ -14,8 +14,10 @@ from django.utils import translation
 from content import languages
 from content.editing import codes
 from content.publishing.models import Publication
+from content.publishing.public_content import current_stamp
 from content.search.indexing import code_key
 from content.search.models import SearchCode
+from content.site.lru import LRU
 
 
 def live_publications():
@@ -46,10 +48,37 @@ def _title_order(publication):
     return (publication.listing.get("title", {}).get(languages.SOURCE) or "").casefold()
 
 
+# What this process found lately, by the public content's stamp and the question: publishing or
+# withdrawing replaces the stamp, so an answer is never staler than a kept public page. Bounded,
+# so a stranger's endless made-up codes only push out older answers.
+_recent = LRU(capacity=512)
+
+
 def find(criteria, display_names=()):
     """The live publications matching any (system, code) of `criteria`, found through the codes'
     index; when none does (or no code was sent), those whose titles hold a display name. Ordered
-    by title."""
+    by title. Answered from this process's memory while the public content is unchanged."""
+    question = (current_stamp(),
+                tuple(sorted((system.key if system else "", code_key(code)) for system, code in criteria)),
+                tuple(name for name in display_names if name))
+    found = _recent.get(question)
+    if found is None:
+        found = _find(criteria, display_names)
+        _recent.put(question, found)
+    return found
+
+
+def every_live_publication():
+    """Every live version (FHIR's searches), from this process's memory while nothing changed."""
+    question = (current_stamp(), "every")
+    found = _recent.get(question)
+    if found is None:
+        found = sorted(live_publications(), key=_title_order)
+        _recent.put(question, found)
+    return found
+
+
+def _find(criteria, display_names):
     wanted = Q()
     for system, code in criteria:
         wanted |= Q(key=code_key(code), **({"system": system.key} if system else {}))
