@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
+from content.handoff.remembered import forget_answers
 from content.site.page_cache import forget_cached_pages
 from tests.builders import load_demo_content
 
@@ -26,8 +27,10 @@ def empty_cache(cache_of_our_own):
     # Pages are cached by content version; each test starts without leftovers of another. Only
     # this run's keys: cache.clear() on Redis would empty the whole database.
     forget_cached_pages()
+    forget_answers()
     yield
     forget_cached_pages()
+    forget_answers()
 
 
 @pytest.fixture

@@ -216,3 +216,22 @@ def test_an_answer_reads_no_published_document_and_costs_the_same_however_many_a
         record_revision(other)
         publish(other)
     assert [queries_for(path) for path in paths] == with_one
+
+
+@pytest.mark.django_db
+def test_a_kept_answer_costs_one_query_and_a_publication_or_withdrawal_changes_it_at_once(
+    client, demo_procedure
+):
+    first = json.loads(client.get(MEDLINEPLUS_STYLE).content)["feed"]["entry"]
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(MEDLINEPLUS_STYLE)
+    assert json.loads(again.content)["feed"]["entry"] == first
+    assert len(captured) == 1  # the public content's stamp, nothing else
+    demo_procedure.title_ar = "عنوان جديد للنشرة"
+    demo_procedure.save()
+    record_revision(demo_procedure)
+    publish(demo_procedure)
+    [entry] = json.loads(client.get(MEDLINEPLUS_STYLE).content)["feed"]["entry"]
+    assert entry["title"]["_value"] == "عنوان جديد للنشرة"
+    unpublish(demo_procedure, None, "Withdrawn for the test")
+    assert json.loads(client.get(MEDLINEPLUS_STYLE).content)["feed"]["entry"] == []

@@ -29,6 +29,7 @@ from content.handoff.finding import (
     live_publications,
     matches_code,
 )
+from content.handoff.remembered import remembered
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 FHIR_VERSION = "4.3.0"  # R4B, whose models fhir.resources validates against
@@ -85,6 +86,7 @@ def every_leaflet():
             yield publication, leaflet(publication, language)
 
 
+@remembered
 @never_cache
 @require_safe
 def metadata(request):
@@ -101,6 +103,7 @@ def metadata(request):
     return _answer(statement)
 
 
+@remembered
 @never_cache
 @require_safe
 def read(request, resource_id):
@@ -165,6 +168,7 @@ def _matches(query, publication, item):
     return True
 
 
+@remembered
 @never_cache
 @require_safe
 def search(request):

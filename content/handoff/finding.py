@@ -68,6 +68,10 @@ def find(criteria, display_names=()):
     return found
 
 
+def forget_found():
+    _recent.clear()
+
+
 def every_live_publication():
     """Every live version (FHIR's searches), from this process's memory while nothing changed."""
     question = (current_stamp(), "every")

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from content import languages
 from content.editing import codes
 from content.handoff.finding import find, leaflet
+from content.handoff.remembered import remembered
 
 CODE = re.compile(r"^mainSearchCriteria\.v\.c(\d*)$")
 JSON_TYPE, XML_TYPE = "application/json", "text/xml"
@@ -67,6 +68,7 @@ def asked_language(query):
     return (language, None) if language else (languages.SOURCE, asked)
 
 
+@remembered
 @never_cache
 @require_safe
 def infobutton(request):
