@@ -443,6 +443,10 @@ def test_a_version_published_through_one_app_server_reaches_the_other_at_once(de
         reader.feed(one.open(change).read().decode())
         token = dict(reader.fields)["csrfmiddlewaretoken"]
         revision = Procedure.objects.get(pk=demo_procedure.pk).revision
+        # Only what was sent for review is published.
+        send = server.url(f"/admin/content/procedure/{demo_procedure.pk}/workflow/submit/", 0)
+        submit(one, send, {"csrfmiddlewaretoken": token}).read()
+        assert Procedure.objects.get(pk=demo_procedure.pk).status == Procedure.Status.IN_REVIEW
         publish = server.url(f"/admin/content/procedure/{demo_procedure.pk}/workflow/publish/", 0)
         submit(one, publish, {"csrfmiddlewaretoken": token, "revision": revision}).read()
         # (Publishing answers at once: a worker, not the request, draws the PDFs.)
