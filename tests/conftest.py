@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
+from content.editing import roles
 from content.handoff.remembered import forget_answers
 from content.site.page_cache import forget_cached_pages
-from tests.builders import load_demo_content
+from tests.builders import load_demo_content, make_staff
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,3 +37,21 @@ def empty_cache(cache_of_our_own):
 @pytest.fixture
 def demo_procedure(db):
     return load_demo_content()
+
+
+# One account per role, named as patients would see them, for the workflow tests of every file.
+@pytest.fixture
+def editor(db):
+    return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
+
+
+@pytest.fixture
+def translator(db):
+    return make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_staff("reviewer", group=roles.CLINICAL_REVIEWER, first_name="Rana",
+                      last_name="Reviewer", role_en="Consultant liver surgeon",
+                      role_ar="استشارية جراحة الكبد")

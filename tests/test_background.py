@@ -21,7 +21,7 @@ from content.handouts.models import HandoutFile, HandoutProblem
 from content.models import Clinic, Procedure
 from tests.builders import DEMO_SLUG, make_published_procedure, make_staff, publish
 from tests.test_admin import change_url, extract_form_data
-from tests.test_workflow import as_user, edit, publish_latest, reviewer, workflow  # noqa: F401  (fixture)
+from tests.test_workflow import as_user, edit, publish_latest, workflow
 from tests.worker import queued, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -45,18 +45,11 @@ def draws(monkeypatch):
     return drawn
 
 
-@pytest.fixture
-def editor(db):
-    from content.editing import roles
-
-    return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
-
-
 def messages_of(response):
     return " ".join(str(m) for m in response.wsgi_request._messages)
 
 
-def publish_through_the_admin(client, procedure, editor, reviewer, capture):  # noqa: F811
+def publish_through_the_admin(client, procedure, editor, reviewer, capture):
     as_user(client, editor)
     edit(client, procedure, summary_en="A summary for the next version.")
     workflow(client, procedure, "submit")
@@ -66,7 +59,7 @@ def publish_through_the_admin(client, procedure, editor, reviewer, capture):  # 
 
 
 def test_publishing_answers_without_drawing_and_the_worker_then_draws_all_six(
-    client, demo_procedure, editor, reviewer, draws, django_capture_on_commit_callbacks  # noqa: F811
+    client, demo_procedure, editor, reviewer, draws, django_capture_on_commit_callbacks
 ):
     response = publish_through_the_admin(client, demo_procedure, editor, reviewer,
                                          django_capture_on_commit_callbacks)
@@ -127,7 +120,7 @@ def test_a_host_header_with_another_port_draws_nothing_stores_nothing_and_names_
 
 
 def test_a_failed_draw_is_recorded_with_its_reason_retried_later_and_the_page_stays_live(
-    client, demo_procedure, reviewer, draws, monkeypatch, settings  # noqa: F811
+    client, demo_procedure, reviewer, draws, monkeypatch, settings
 ):
     fake_draw = handout_pdfs.draw_pdf
 
@@ -168,7 +161,7 @@ def test_a_failed_draw_is_recorded_with_its_reason_retried_later_and_the_page_st
 
 
 def test_after_the_last_attempt_the_failure_stays_shown_and_nothing_is_retried(
-    client, demo_procedure, reviewer, monkeypatch, settings  # noqa: F811
+    client, demo_procedure, reviewer, monkeypatch, settings
 ):
     settings.HANDOUT_RETRY_SECONDS = (0,)
     monkeypatch.setattr(handout_pdfs, "draw_pdf", lambda handout: 1 / 0)
@@ -183,7 +176,7 @@ def test_after_the_last_attempt_the_failure_stays_shown_and_nothing_is_retried(
     assert page.count("failed 2 times, no longer tried: ZeroDivisionError") == 6
 
 
-def test_draw_again_enqueues_the_task_for_reviewers_only(client, demo_procedure, editor, reviewer):  # noqa: F811
+def test_draw_again_enqueues_the_task_for_reviewers_only(client, demo_procedure, editor, reviewer):
     url = f"/admin/content/procedure/{demo_procedure.pk}/handouts/draw/"
     as_user(client, editor)
     assert "Draw the missing PDFs again" not in client.get(change_url(demo_procedure)).content.decode()

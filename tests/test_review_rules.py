@@ -16,11 +16,11 @@ import re
 import pytest
 from django.utils import translation
 
-from content.editing import freshness, roles
+from content.editing import freshness
 from content.editing.revisions import record_revision
 from content.models import Procedure, Publication, WorkflowEvent
 from content.publishing.workflow import WorkflowRefused, publish, send_back, submit_for_review
-from tests.builders import DEMO_SLUG, add_section, make_procedure, make_staff
+from tests.builders import DEMO_SLUG, add_section, make_procedure
 from tests.test_admin import change_url, section_index
 from tests.test_workflow import as_user, edit, publish_latest, workflow
 
@@ -39,23 +39,6 @@ def messages_in_english():
     ran before. (Each admin request activates its own language anyway.)"""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def editor(db):
-    return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
-
-
-@pytest.fixture
-def translator(db):
-    return make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")
-
-
-@pytest.fixture
-def reviewer(db):
-    return make_staff("reviewer", group=roles.CLINICAL_REVIEWER, first_name="Rana",
-                      last_name="Reviewer", role_en="Consultant liver surgeon",
-                      role_ar="استشارية جراحة الكبد")
 
 
 def workflow_seen(client, procedure, action, **data):

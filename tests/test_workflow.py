@@ -28,23 +28,6 @@ def page(client, language="en", **params):
     return response.content.decode()
 
 
-@pytest.fixture
-def editor(db):
-    return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
-
-
-@pytest.fixture
-def translator(db):
-    return make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")
-
-
-@pytest.fixture
-def reviewer(db):
-    return make_staff("reviewer", group=roles.CLINICAL_REVIEWER, first_name="Rana",
-                      last_name="Reviewer", role_en="Consultant liver surgeon",
-                      role_ar="استشارية جراحة الكبد")
-
-
 def as_user(client, user):
     client.force_login(user)
     return client

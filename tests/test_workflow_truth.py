@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from content.editing import freshness, roles
+from content.editing import freshness
 from content.models import Procedure, WorkflowEvent
 from tests.builders import DEMO_SLUG, make_staff
 from tests.test_admin import change_url, extract_form_data, section_index
@@ -19,23 +19,6 @@ from tests.test_review_rules import section_translation_status
 from tests.test_workflow import as_user, edit, publish_latest, workflow
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
-
-
-@pytest.fixture
-def translator(db):
-    return make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")
-
-
-@pytest.fixture
-def reviewer(db):
-    return make_staff("reviewer", group=roles.CLINICAL_REVIEWER, first_name="Rana",
-                      last_name="Reviewer", role_en="Consultant liver surgeon",
-                      role_ar="استشارية جراحة الكبد")
 
 
 def messages_of(response):
