@@ -11,6 +11,7 @@ from django.urls import include, path
 
 from content.handoff import fhir
 from content.handoff.infobutton import infobutton
+from content.site.offline import service_worker
 from content.site.sitemaps import SITEMAPS
 from content.site.views import robots_txt
 from portal import health, security
@@ -31,6 +32,8 @@ urlpatterns = [
     path("fhir/DocumentReference/<str:resource_id>", fhir.read, name="fhir_read"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Offline reading: at the root, so the worker looks after the pages of every language.
+    path("service-worker.js", service_worker, name="service_worker"),
     *i18n_patterns(path("", include("content.site.urls"))),
 ]
 

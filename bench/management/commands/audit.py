@@ -11,12 +11,14 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bench.management.commands.bench import SLUG
 from bench.servers import ProductionServer
+from content import languages
 
 LIGHTHOUSE = Path(settings.BASE_DIR) / "var" / "audit" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (
@@ -28,13 +30,19 @@ PAGES = {
     "list": "/{language}/",
     "procedure": f"/{{language}}/procedures/{SLUG}/",
     "handout": f"/{{language}}/procedures/{SLUG}/handout/",
+    "glossary": "/{language}/glossary/",
+    # A search a patient would type, in the page's language.
+    "search": "/{language}/search/?q={query}",
 }
+# Keyed by the language's direction: only content/languages.py names languages.
+SEARCH_QUERIES = {"ltr": "pump", "rtl": "مضخة"}
 # First-view budgets (transferred bytes): Arabic pages carry their font.
 BUDGET_KB = {"en": 60, "ar": 150}
 
 
 class Command(BaseCommand):
-    help = "Lighthouse scores (mobile) for the list, procedure and handout pages in each language."
+    help = ("Lighthouse scores (mobile) for the list, procedure, handout, glossary and search pages, "
+            "in each language.")
 
     def add_arguments(self, parser):
         parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
@@ -66,7 +74,9 @@ class Command(BaseCommand):
                 for kind, pattern in PAGES.items():
                     if only and f"{kind} {language}" not in only:
                         continue
-                    url = server.url(pattern.format(language=language))
+                    url = server.url(pattern.format(
+                        language=language, query=quote(SEARCH_QUERIES[languages.direction(language)])
+                    ))
                     reports = sorted(
                         (self.lighthouse(url, chrome, Path(out) / f"{kind}-{language}-{run}.json")
                          for run in range(max(1, runs))),
