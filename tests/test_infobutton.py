@@ -235,3 +235,24 @@ def test_a_kept_answer_costs_one_query_and_a_publication_or_withdrawal_changes_i
     assert entry["title"]["_value"] == "عنوان جديد للنشرة"
     unpublish(demo_procedure, None, "Withdrawn for the test")
     assert json.loads(client.get(MEDLINEPLUS_STYLE).content)["feed"]["entry"] == []
+
+
+@pytest.mark.django_db
+def test_a_kept_answer_is_replayed_with_the_headers_every_middleware_gave_it(client, demo_procedure):
+    first = client.get(MEDLINEPLUS_STYLE)
+    assert first.has_header("Content-Security-Policy")
+    again = client.get(MEDLINEPLUS_STYLE)
+    assert again.content == first.content
+    assert dict(again.items()) == dict(first.items())
+
+
+@pytest.mark.django_db
+def test_a_kept_redirect_for_people_is_replayed_as_a_redirect(client, demo_procedure):
+    people = MEDLINEPLUS_STYLE.replace("&knowledgeResponseType=application/json", "")
+    first = client.get(people)
+    assert first.status_code == 302
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(people)
+    assert (again.status_code, again["Location"]) == (302, first["Location"])
+    assert len(captured) == 1
+
