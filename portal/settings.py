@@ -76,6 +76,9 @@ MIDDLEWARE = [
     # what they added to it when it was drawn (its policy, its compression) is kept with it
     # (content/page_cache.py).
     "content.site.page_cache.PublicPageCacheMiddleware",
+    # The same for a health record's repeated question (/infobutton/, /fhir/): its kept answer is
+    # replayed here (content/handoff/remembered.py).
+    "content.handoff.remembered.HandoffAnswerMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself (pre-compressed by collectstatic), so

@@ -235,3 +235,73 @@ def test_a_kept_answer_costs_one_query_and_a_publication_or_withdrawal_changes_i
     assert entry["title"]["_value"] == "عنوان جديد للنشرة"
     unpublish(demo_procedure, None, "Withdrawn for the test")
     assert json.loads(client.get(MEDLINEPLUS_STYLE).content)["feed"]["entry"] == []
+
+
+@pytest.mark.django_db
+def test_a_kept_answer_is_replayed_with_the_headers_every_middleware_gave_it(client, demo_procedure):
+    first = client.get(MEDLINEPLUS_STYLE)
+    assert first.has_header("Content-Security-Policy")
+    again = client.get(MEDLINEPLUS_STYLE)
+    assert again.content == first.content
+    assert dict(again.items()) == dict(first.items())
+
+
+@pytest.mark.django_db
+def test_a_kept_redirect_for_people_is_replayed_as_a_redirect(client, demo_procedure):
+    people = MEDLINEPLUS_STYLE.replace("&knowledgeResponseType=application/json", "")
+    first = client.get(people)
+    assert first.status_code == 302
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(people)
+    assert (again.status_code, again["Location"]) == (302, first["Location"])
+    assert len(captured) == 1
+
+
+
+# The request shapes MedlinePlus Connect's web service documentation gives as examples (a problem
+# code with its display name, the language asked, each response type, a procedure code, SNOMED CT
+# with only a display name), sent as its examples are written (percent-encoded display
+# names, parameters in its order), with our codes in place of theirs.
+DOCUMENTATION_EXAMPLES = [
+    # ICD-10-CM problem code and display name, English, for a person: straight to the page.
+    ("mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C78.7"
+     "&mainSearchCriteria.v.dn=Secondary%20malignant%20neoplasm%20of%20liver"
+     "&informationRecipient.languageCode.c=en", "people", "en"),
+    # The same in the other language the portal writes, as JSON.
+    ("mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C22.1"
+     "&mainSearchCriteria.v.dn=Intrahepatic%20bile%20duct%20carcinoma"
+     "&informationRecipient.languageCode.c=ar&knowledgeResponseType=application/json", "json", "ar"),
+    # Their Spanish example: a language the portal lacks is answered in English, and says so.
+    ("mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=C78.7"
+     "&informationRecipient.languageCode.c=es&knowledgeResponseType=application/json", "json", "en"),
+    # A procedure code (CPT), answered as Atom XML.
+    ("mainSearchCriteria.v.cs=2.16.840.1.113883.6.12&mainSearchCriteria.v.c=36260"
+     "&knowledgeResponseType=text/xml", "xml", "en"),
+    # SNOMED CT with only a display name (the record holds no code): the name finds the leaflet.
+    ("mainSearchCriteria.v.cs=2.16.840.1.113883.6.96&mainSearchCriteria.v.dn=Hepatic%20artery%20infusion%20pump"
+     "&informationRecipient.languageCode.c=en&knowledgeResponseType=application/json", "json", "en"),
+    # The full context an EHR sends (task, recipient, performer, patient's age and sex): ignored.
+    ("taskContext.c.c=PROBLISTREV&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90"
+     "&mainSearchCriteria.v.c=C78.7&patientPerson.administrativeGenderCode.c=F&age.v.v=57&age.v.u=a"
+     "&informationRecipient=PAT&performer=PROV&informationRecipient.languageCode.c=ar", "people", "ar"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query, answer, language", DOCUMENTATION_EXAMPLES)
+def test_medlineplus_connect_documentation_examples_find_the_leaflet(client, demo_procedure, query,
+                                                                     answer, language):
+    response = client.get(f"/infobutton/?{query}")
+    page = f"http://testserver/{language}/procedures/{DEMO_SLUG}/"
+    if answer == "people":
+        assert response.status_code == 302
+        assert response["Location"] in (page, page.removeprefix("http://testserver"))
+    elif answer == "json":
+        assert response.status_code == 200
+        [entry] = json.loads(response.content)["feed"]["entry"]
+        assert entry["link"][0]["href"] == page
+        assert entry["language"]["_value"] == language
+    else:
+        assert response.status_code == 200
+        [entry] = ElementTree.fromstring(response.content).findall(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}link").get("href") == page
