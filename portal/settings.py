@@ -279,6 +279,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A handout that failed to draw is tried again after these many seconds, then given up (and shown
 # as failed, with the reason, on its procedure's admin page).
 HANDOUT_RETRY_SECONDS = (30, 120, 600)
+# A drawing task that finds its version being drawn by another worker looks again this much later.
+HANDOUT_CLAIMED_RECHECK_SECONDS = 30
 
 # How long a clinician's review holds: publishing sets the next review due this many months on.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))

@@ -9,6 +9,7 @@ what and when. test_workflow's draws_pdfs test runs the worker with the real dra
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,97 @@ def test_two_workers_on_postgresql_draw_each_pdf_exactly_once(demo_procedure, tm
     assert all(len(result.worker_ids) == 1 for result in results)
     # Both workers took a share (each claims one task at a time).
     assert len({result.worker_ids[0] for result in results}) == 2
+
+
+
+# One worker at a time per version (content/handouts/claims.py).
+
+class AnotherWorker:
+    """Holds a version's claim as another worker would: through another database connection on
+    PostgreSQL, another open file on SQLite; `leave()` is that worker ending."""
+
+    def __init__(self):
+        self.held = []
+
+    def claim(self, publication_id):
+        from django.db import connections
+
+        from content.handouts import claims
+
+        if connection.vendor == "postgresql":
+            other = connections.create_connection("default")
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [claims.ADVISORY_NAMESPACE, publication_id])
+                cursor.execute("SELECT pg_backend_pid()")
+                other.backend_pid = cursor.fetchone()[0]
+            self.held.append(other)
+        else:
+            import fcntl
+
+            lock = open(claims._lock_file(publication_id), "a")  # noqa: SIM115 (closed by leave)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.held.append(lock)
+
+    def leave(self):
+        while self.held:
+            holder = self.held.pop()
+            holder.close()
+            if hasattr(holder, "backend_pid"):
+                # PostgreSQL ends the server process behind a closed connection a moment later,
+                # and its locks with it: wait for that, as a worker starting after would.
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s",
+                                       [holder.backend_pid])
+                        if cursor.fetchone()[0] == 0:
+                            break
+                    time.sleep(0.05)
+
+
+@pytest.fixture
+def another_worker():
+    worker = AnotherWorker()
+    yield worker
+    worker.leave()
+
+
+def test_a_version_another_worker_is_drawing_is_left_to_it_and_looked_at_again_later(
+    demo_procedure, draws, another_worker, settings
+):
+    from content.handouts.tasks import draw_handouts
+
+    live = demo_procedure.live_version
+    HandoutFile.objects.filter(publication=live).delete()
+    queued("draw_handouts").delete()
+    another_worker.claim(live.pk)
+    before = timezone.now()
+    assert draw_handouts.call(live.pk) == {"drawn": 0, "failed": 0, "drawn_elsewhere": True}
+    assert draws == []
+    [again] = queued("draw_handouts")
+    assert again.args_kwargs["args"] == [live.pk, 1]
+    assert again.run_after >= before + timezone.timedelta(seconds=settings.HANDOUT_CLAIMED_RECHECK_SECONDS)
+
+
+def test_a_claim_goes_with_the_worker_that_held_it(demo_procedure, another_worker):
+    from content.handouts.claims import drawing_claim
+
+    live = demo_procedure.live_version
+    another_worker.claim(live.pk)
+    with drawing_claim(live.pk) as claimed:
+        assert claimed is False
+    another_worker.leave()
+    with drawing_claim(live.pk) as claimed:
+        assert claimed is True
+    # Given back when the drawing is done: the next drawing claims it again.
+    with drawing_claim(live.pk) as claimed:
+        assert claimed is True
+
+
+def test_a_free_version_is_claimed_and_drawn(demo_procedure, draws):
+    from content.handouts.tasks import draw_handouts
+
+    live = demo_procedure.live_version
+    HandoutFile.objects.filter(publication=live).delete()
+    assert draw_handouts.call(live.pk) == {"drawn": 6, "failed": 0}
+    assert len(draws) == 6

@@ -5,7 +5,7 @@ One drawing task per publication, not one per PDF: the six PDFs share the versio
 the decoded fonts and WeasyPrint's start-up, so one worker draws them back to back in less time
 than six tasks would; each PDF still succeeds or fails on its own (HandoutProblem), and a retry
 draws only what is missing. Several workers still share the load across publications (a clinic
-change enqueues one task per live version).
+change enqueues one task per live version), and never draw one version at once (claims.py).
 
 Tasks are enqueued when the transaction that made them necessary commits, so a worker never
 looks for a version that is not there yet, and a rolled-back publish enqueues nothing.
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from content.editing.models import Clinic, Procedure
 from content.handouts import pdf as handout_pdfs
+from content.handouts.claims import drawing_claim
 from content.publishing.models import Publication
 from content.tasks_framework import default_task_backend, task
 
@@ -48,8 +49,15 @@ def draw_handouts(publication_id, attempt=1):
     if publication is None:
         # Superseded or withdrawn before the worker got here: its PDFs would never be served.
         return {"drawn": 0, "failed": 0}
-    next_attempt = retry_at(attempt)
-    drawing = handout_pdfs.draw_missing_pdfs(publication, Clinic.current(), attempt, next_attempt)
+    with drawing_claim(publication_id) as claimed:
+        if not claimed:
+            # Another worker is drawing this version now. Look again later: by then it has drawn
+            # them, or something it did not draw (a newer clinic) is still missing.
+            enqueue_later(draw_handouts, timezone.now() + datetime.timedelta(
+                seconds=settings.HANDOUT_CLAIMED_RECHECK_SECONDS), publication_id, attempt)
+            return {"drawn": 0, "failed": 0, "drawn_elsewhere": True}
+        next_attempt = retry_at(attempt)
+        drawing = handout_pdfs.draw_missing_pdfs(publication, Clinic.current(), attempt, next_attempt)
     if drawing.failed:
         if next_attempt is not None:
             enqueue_later(draw_handouts, next_attempt, publication_id, attempt + 1)
