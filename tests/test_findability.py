@@ -350,11 +350,16 @@ def test_the_first_use_of_a_glossary_term_in_the_text_is_marked_and_explained(cl
     assert article.count("<dfn") == 1
     assert first_use in article
     definition = "A thin tube" if language == "en" else "أنبوب رفيع"
-    note = rf'<span class="glossary-term__definition" id="([^"]+)"> \({definition}\)</span>'
-    assert re.search(note, article)
-    described = re.search(r'<dfn class="glossary-term"><a href="([^"]+)" aria-describedby="([^"]+)"', article)
-    assert described.group(1) == f"/{language}/glossary/#catheter"
-    assert f'id="{described.group(2)}"' in article
+    # The term is a button opening its definition in a popover, with a link to the glossary entry.
+    button = re.search(r'<dfn class="glossary-term"><button type="button" class="glossary-term__button" '
+                       r'popovertarget="([^"]+)" aria-describedby="([^"]+)">', article)
+    popover = article.split(f'<span class="glossary-popover" id="{button.group(1)}" popover>')[1]
+    assert re.match(rf'<span class="glossary-popover__term">[^<]+</span> '
+                    rf'<span class="glossary-popover__text" id="{button.group(2)}">{definition}', popover)
+    more = popover.index(f'href="/{language}/glossary/#catheter"')
+    assert more < popover.index('popovertargetaction="hide"')
+    # Nothing is spliced into the sentence.
+    assert f"({definition}" not in article
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -434,7 +439,7 @@ def test_the_demo_glossary_loads_once_and_again_without_duplicates():
 def test_the_demo_page_explains_its_medical_words_in_both_languages(client, demo_procedure):
     for language in ("en", "ar"):
         html = html_of(client.get(f"/{language}/procedures/{DEMO_SLUG}/"))
-        anchors = re.findall(r'<dfn class="glossary-term"><a href="[^"]+#([a-z-]+)"', html)
+        anchors = re.findall(r'<a class="glossary-popover__more" href="[^"]+#([a-z-]+)"', html)
         assert len(anchors) >= 8
         assert len(anchors) == len(set(anchors))  # each term marked once on the whole page
 

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils import translation
+
 from content.rendering.glossary_marks import GlossaryEntry, mark_terms, sort_key
 from content.rendering.markdown import render_markdown
 
@@ -12,6 +14,8 @@ EN = [
     {"term": "bile duct", "anchor": "bile-duct", "definition": "A small tube that carries bile."},
     {"term": "bile", "anchor": "bile", "definition": "A fluid that helps digest fat."},
 ]
+HAI = [{"term": "hepatic artery infusion", "forms": ["HAI"], "anchor": "hepatic-artery-infusion",
+        "definition": "A way of giving medicine into the liver's artery."}]
 AR = [
     {"term": "الشريان الكبدي", "anchor": "hepatic-artery",
      "definition": "شريان يحمل الدم إلى الكبد."},
@@ -20,20 +24,44 @@ AR = [
 
 
 def mark(markdown, terms=EN, language="en", **options):
-    return mark_terms(render_markdown(markdown, language), terms, language, "/en/glossary/", **options)
+    with translation.override(language):  # the popover's labels are in the active language
+        return mark_terms(render_markdown(markdown, language), terms, language, "/en/glossary/", **options)
 
 
 def marked_words(html):
-    return re.findall(r'<dfn class="glossary-term"><a [^>]*>(.*?)</a></dfn>', html)
+    return re.findall(r'<dfn class="glossary-term">(?:<button [^>]*>)?(.*?)(?:</button>)?</dfn>', html)
 
 
-def test_the_first_use_of_a_term_is_marked_with_a_link_and_its_definition():
+def without_popovers(html):
+    """The text as it reads on the page, the closed popovers taken out."""
+    popover = r'<span class="glossary-popover" .*?popovertargetaction="hide">[^<]*</button></span>'
+    return re.sub(popover, "", html)
+
+
+def test_the_first_use_of_a_term_is_a_button_opening_its_definition_with_a_link_to_the_glossary():
     html = mark("The **catheter** links the pump to the artery.")
     assert html == (
-        '<p>The <strong><dfn class="glossary-term"><a href="/en/glossary/#catheter" '
-        'aria-describedby="term-catheter">catheter</a></dfn><span class="glossary-term__definition" '
-        'id="term-catheter"> (A thin, soft tube)</span></strong> links the pump to the artery.</p>'
+        '<p>The <strong><dfn class="glossary-term"><button type="button" class="glossary-term__button" '
+        'popovertarget="term-catheter" aria-describedby="term-catheter-text">catheter</button></dfn>'
+        '<span class="glossary-popover" id="term-catheter" popover>'
+        '<span class="glossary-popover__term">catheter</span> '
+        '<span class="glossary-popover__text" id="term-catheter-text">A thin, soft tube.</span> '
+        '<a class="glossary-popover__more" href="/en/glossary/#catheter">Read more in the glossary</a> '
+        '<button type="button" class="glossary-popover__close" popovertarget="term-catheter" '
+        'popovertargetaction="hide">Close</button></span></strong> links the pump to the artery.</p>'
     )
+
+
+def test_no_definition_is_spliced_into_the_sentence():
+    html = mark("HAI stands for hepatic artery infusion. Bile ducts carry bile.", EN + HAI)
+    assert without_popovers(html).count("(") == 0
+    text = re.sub("<[^>]+>", "", without_popovers(html))
+    assert text == "HAI stands for hepatic artery infusion. Bile ducts carry bile."
+
+
+def test_on_paper_a_term_is_a_plain_mark_without_its_definition():
+    html = mark("The catheter links the pump.", on_paper=True)
+    assert html == '<p>The <dfn class="glossary-term">catheter</dfn> links the pump.</p>'
 
 
 def test_only_the_first_use_is_marked():
@@ -49,6 +77,32 @@ def test_plural_and_case_variants_are_found():
 def test_the_longest_term_wins_where_terms_overlap():
     html = mark("A bile duct carries bile.")
     assert marked_words(html) == ["bile duct", "bile"]
+
+
+def test_the_longest_term_wins_even_when_it_was_marked_before():
+    # "bile ducts" is the term bile duct, used before: its "bile" is not the term bile.
+    html = mark("Bile ducts are tubes. Bile ducts carry bile.")
+    assert marked_words(html) == ["Bile ducts", "bile"]
+    assert 'href="/en/glossary/#bile"' in html.split("carry ")[1]
+    # HAI is hepatic artery infusion: its words later are not the term hepatic artery.
+    html = mark("HAI stands for hepatic artery infusion. The hepatic artery feeds the liver.", EN + HAI)
+    assert marked_words(html) == ["HAI", "hepatic artery"]
+    assert html.index('popovertarget="term-hepatic-artery"') > html.index("The ")
+
+
+def test_the_longest_arabic_form_wins_even_when_it_was_marked_before():
+    terms = [
+        {"term": "سرطان القنوات الصفراوية", "anchor": "cholangiocarcinoma", "definition": "سرطان."},
+        {"term": "القناة الصفراوية", "forms": ["القنوات الصفراوية"], "anchor": "bile-duct",
+         "definition": "أنبوب صغير."},
+    ]
+    html = mark("سرطان القنوات الصفراوية نادر. ويبدأ سرطان القنوات الصفراوية في القنوات الصفراوية.",
+                terms, "ar")
+    assert marked_words(html) == ["سرطان القنوات الصفراوية", "القنوات الصفراوية"]
+    assert without_popovers(html).endswith(
+        'في <dfn class="glossary-term"><button type="button" class="glossary-term__button" '
+        'popovertarget="term-bile-duct" aria-describedby="term-bile-duct-text">'
+        "القنوات الصفراوية</button></dfn>.</p>")
 
 
 def test_terms_are_never_marked_in_headings_links_or_citations():
@@ -117,7 +171,7 @@ def test_arabic_first_use_only_and_never_in_headings():
     html = mark("### القسطرة\n\nالقسطرة أنبوب. ثم القسطرة مرة أخرى.", AR, "ar")
     assert marked_words(html) == ["القسطرة"]
     assert "<h3>القسطرة</h3>" in html
-    assert html.count("glossary-term__definition") == 1
+    assert html.count("glossary-popover__text") == 1
 
 
 def test_arabic_inside_an_isolated_latin_run_is_left_alone_and_latin_terms_still_work():

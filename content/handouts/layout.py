@@ -91,7 +91,7 @@ def _edition(handout, language):
         live_url = handout.live_url(language)
         english_page = f"{handout.site_root}{handout.info.url(languages.SOURCE)}"
         return {
-            **page_context(handout.document, handout.info, language),
+            **page_context(handout.document, handout.info, language, on_paper=True),
             "language": language,
             "dir": languages.direction(language),
             "language_name": languages.local_name(language),

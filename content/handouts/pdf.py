@@ -64,12 +64,18 @@ def _decoded_font(path):
     """
     from fontTools.ttLib import TTFont
 
-    from content.handouts.print_fonts import separate_ligatures
+    from content.handouts.print_fonts import (
+        bake_mark_heights,
+        separate_ligatures,
+        separate_mirrored_brackets,
+    )
 
     buffer = io.BytesIO()
     font = TTFont(path)
     font.flavor = None
     separate_ligatures(font)
+    bake_mark_heights(font)
+    separate_mirrored_brackets(font)
     font.save(buffer)
     return buffer.getvalue()
 

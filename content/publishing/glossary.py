@@ -20,7 +20,7 @@ from django.utils import translation
 from content import languages
 from content.editing.models import GlossaryTerm
 from content.publishing.models import GlossaryPublication
-from content.rendering.glossary_marks import mark_terms
+from content.rendering.glossary_marks import mark_terms, marked_entries
 
 
 class PublishedTerm:
@@ -121,20 +121,41 @@ def glossary_snapshot(document, terms=None):
     return snapshot
 
 
-def mark_page_terms(views, document, language):
+@dataclasses.dataclass(frozen=True)
+class GlossaryNote:
+    """One term a printed page explains at its end, in the language of the text that used it."""
+
+    term: str
+    definition: str
+    anchor: str
+    language: str
+
+    @property
+    def dir(self):
+        return languages.direction(self.language)
+
+
+def mark_page_terms(views, document, language, *, on_paper=False):
     """Mark the first use on the page of each glossary term the document carries, in place.
 
     `views` are (id prefix, LocalText) pairs in reading order, their HTML already sanitised:
     the marks are added after sanitising (content.rendering.glossary_marks's trust note) and never cleaned
-    again. A text shown in English on the Arabic page is marked with the English terms."""
+    again. A text shown in English on the Arabic page is marked with the English terms, and its
+    popover's labels are in English too. Returns (the texts, the GlossaryNotes of the terms marked,
+    in glossary order: the page's language first)."""
     glossary = document.get("glossary") or {}
     marked = {code: set() for code in glossary}
     results = []
     for prefix, text in views:
         entries = glossary.get(text.language) or []
         if entries and text.value:
-            value = mark_terms(str(text.value), entries, text.language, glossary_url(text.language),
-                               id_prefix=f"term-{language}-{prefix}", already_marked=marked[text.language])
+            with translation.override(text.language):
+                value = mark_terms(str(text.value), entries, text.language, glossary_url(text.language),
+                                   id_prefix=f"term-{language}-{prefix}",
+                                   already_marked=marked[text.language], on_paper=on_paper)
             text = dataclasses.replace(text, value=value)
         results.append(text)
-    return results
+    in_order = sorted(marked, key=lambda code: code != language)
+    notes = [GlossaryNote(entry.term, entry.definition, entry.anchor, code)
+             for code in in_order for entry in marked_entries(glossary[code], marked[code])]
+    return results, notes

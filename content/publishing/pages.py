@@ -96,8 +96,9 @@ def _section_view(section, info, language):
                        text=local_text(section["body"], language, english_url, is_html=True))
 
 
-def page_context(document, info, language=None):
-    """Everything a procedure page or handout shows in `language` (default: the active one)."""
+def page_context(document, info, language=None, *, on_paper=False):
+    """Everything a procedure page or handout shows in `language` (default: the active one).
+    `on_paper`: glossary terms marked for a handout (content.rendering.glossary_marks)."""
     language = language or translation.get_language()
     top_url = info.url(languages.SOURCE)
     sections = [_section_view(section, info, language) for section in document["sections"]]
@@ -109,9 +110,11 @@ def page_context(document, info, language=None):
         for q in document["questions"]
     ]
     # Glossary marks, from the terms the document carries (content.publishing.glossary), on sanitised HTML.
-    marked = iter(mark_page_terms(
+    marked, glossary_notes = mark_page_terms(
         [(s.anchor, s.text) for s in sections]
-        + [(f"q{number}", q.text) for number, q in enumerate(questions, 1)], document, language))
+        + [(f"q{number}", q.text) for number, q in enumerate(questions, 1)], document, language,
+        on_paper=on_paper)
+    marked = iter(marked)
     sections = [dataclasses.replace(s, text=next(marked)) for s in sections]
     questions = [dataclasses.replace(q, text=next(marked)) for q in questions]
     first_marks = {}
@@ -134,6 +137,8 @@ def page_context(document, info, language=None):
         "translators": _translation_credits(document) if language != languages.SOURCE else None,
         "sections": sections,
         "questions": questions,
+        # The terms marked in the text, explained once at the end of a printed page.
+        "glossary_notes": glossary_notes,
         "citations": [CitationView(_citation(c), first_marks.get(c["number"], ""))
                       for c in document["citations"]],
         "has_untranslated_parts": any(text.is_fallback or text.stands_in_for_untranslated

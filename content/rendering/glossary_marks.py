@@ -1,20 +1,28 @@
 """Medical words explained where they are used: the first use of each glossary term in a text.
 
 `mark_terms` takes rendered, sanitised HTML (content.rendering.markdown.render_markdown's output) and
-wraps the first use of each term like this, with no JavaScript:
+marks the first use of each term. On screen the term is a button that opens its definition in a
+popover on the page (the HTML `popover` attribute: no JavaScript, and a tap never leaves the
+page), with a link to the full glossary entry:
 
-    <dfn class="glossary-term"><a href="/en/glossary/#hepatic-artery"
-        aria-describedby="term-hepatic-artery">hepatic artery</a></dfn><span
-        class="glossary-term__definition" id="term-hepatic-artery"> (An artery that
-        carries blood rich in oxygen to the liver)</span>
+    <dfn class="glossary-term"><button type="button" class="glossary-term__button"
+        popovertarget="term-hepatic-artery" aria-describedby="term-hepatic-artery-text">hepatic
+        artery</button></dfn><span class="glossary-popover" id="term-hepatic-artery" popover><span
+        class="glossary-popover__term">hepatic artery</span> <span class="glossary-popover__text"
+        id="term-hepatic-artery-text">An artery that ...</span> <a href="/en/glossary/#hepatic-artery">
+        Read more in the glossary</a> <button type="button" popovertarget="term-hepatic-artery"
+        popovertargetaction="hide">Close</button></span>
 
-- The term is a link to its glossary entry, so it is reachable by keyboard and works on paper
-  and in any browser.
-- The short definition follows it in the page as real text: a screen reader reads it in
-  reading order, and announces it as the link's description when the link gets focus. On
-  screen it is visually hidden until the link has keyboard focus (portal.css), when it opens
-  inline rather than over the text, so nothing is covered and nothing needs dismissing
-  (WCAG 1.4.13). In print it is shown.
+- The button names the term; screen readers announce the definition as its description. The
+  popover opens over the page (Escape or a tap elsewhere closes it, and focus goes back to the
+  term), so the sentence is never split by a definition.
+- On paper (`on_paper=True`, for handouts) the term is a plain `<dfn class="glossary-term">`: the
+  stylesheets give printed terms a small marker, and the definitions are listed once at the end
+  (`marked_entries` says which). The site's print stylesheet does the same with the popover
+  markup: the popovers are never printed.
+
+The longest term wins where terms overlap, even when it was already marked earlier: "bile ducts"
+is never read as the term "bile" followed by "ducts".
 
 Matching uses content.rendering.words's keys, as search does, so Arabic terms are found with or
 without tashkeel, with any form of alef, ta marbuta or ha, alef maqsura or ya, and behind the
@@ -22,8 +30,8 @@ prefixes wa-, fa-, bi-, li-, ka- and al-; English ignores case and plural ending
 Nothing is marked inside h1-h6, links, citation markers (sup), code, abbr, an existing dfn, or a
 callout's title.
 
-Trust: the tags and attributes added here (dfn, span, aria-describedby, the classes) are NOT
-in content.rendering.markdown.sanitize's allow-list. They are added *after* sanitising, by this trusted
+Trust: the tags and attributes added here (dfn, button, span, popover...) are NOT in
+content.rendering.markdown.sanitize's allow-list. They are added *after* sanitising, by this trusted
 code, from escaped text only; run mark_terms on sanitised HTML and never sanitise its output
 again (that would strip the markup, leaving the definitions as bare text).
 """
@@ -34,13 +42,14 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from content.rendering.markdown import TAG_OR_TEXT
 from content.rendering.words import fold, tokens
 
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 # Where a definition would be wrong or would break the markup.
-NO_MARK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "sup", "code", "pre", "abbr", "dfn"}
+NO_MARK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "sup", "code", "pre", "abbr", "dfn", "button"}
 VOID_TAGS = {"br", "hr", "img", "wbr", "input", "meta", "link"}
 # Words a term's forms may be separated by inside a text: spaces, hyphens, non-breaking spaces.
 BETWEEN_WORDS = re.compile(r"[\s\-\u00a0\u2011]+")
@@ -72,7 +81,7 @@ def _as_entries(terms):
     return [t if isinstance(t, GlossaryEntry) else GlossaryEntry.from_mapping(t) for t in terms]
 
 
-def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_marked=None):
+def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_marked=None, on_paper=False):
     """Mark the first use of each glossary term in `html`; return safe HTML.
 
     `terms`: GlossaryEntry objects or mappings with "term", "definition", optional "forms"
@@ -81,6 +90,8 @@ def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_mar
     `id_prefix`: makes the definitions' ids unique on a page (e.g. the section's anchor).
     `already_marked`: a set of anchors shared across calls, so a term is marked only at its
     first use on the whole page, not once per section; it is updated in place.
+    `on_paper`: plain marks for a handout, whose definitions are listed at its end.
+    The popover's labels are in the active language (content.publishing.glossary sets it).
     """
     entries = _as_entries(terms)
     marked = already_marked if already_marked is not None else set()
@@ -89,12 +100,12 @@ def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_mar
         return mark_safe(html or "")
     # Every form of every term, grouped by its first word's key and longest first, so each word
     # of the text is compared only with the forms that could start there, and "bile duct" wins
-    # over "bile".
+    # over "bile". Terms marked before are still matched, so that their words are not taken for
+    # a shorter term's.
     by_first_key = {}
     for entry in entries:
-        if entry.anchor in wanted:
-            for sequence in entry.key_sequences():
-                by_first_key.setdefault(sequence[0], []).append((sequence, entry))
+        for sequence in entry.key_sequences():
+            by_first_key.setdefault(sequence[0], []).append((sequence, entry))
     for forms in by_first_key.values():
         forms.sort(key=lambda form: len(form[0]), reverse=True)
 
@@ -109,7 +120,8 @@ def mark_terms(html, terms, language, link_url, *, id_prefix="term", already_mar
             continue
         if part.startswith("&") or blocking:
             continue
-        parts[index] = _mark_text(part, by_first_key, marked, language, link_url, id_prefix)
+        parts[index] = _mark_text(part, by_first_key, marked, language,
+                                  _Marker(link_url, id_prefix, on_paper))
         if wanted <= marked:
             break
     return mark_safe("".join(parts))  # input was safe HTML; insertions are escaped below
@@ -132,7 +144,7 @@ def _track(tag, stack):
     return sum(1 for _name, blocks in stack if blocks)
 
 
-def _mark_text(text, by_first_key, marked, language, link_url, id_prefix):
+def _mark_text(text, by_first_key, marked, language, marker):
     words = tokens(text, language)
     keys = [w.key for w in words]
     pieces, position, index = [], 0, 0
@@ -140,7 +152,7 @@ def _mark_text(text, by_first_key, marked, language, link_url, id_prefix):
         found = None
         for sequence, entry in by_first_key.get(keys[index], ()):
             end = index + len(sequence)
-            if entry.anchor in marked or tuple(keys[index:end]) != sequence:
+            if tuple(keys[index:end]) != sequence:
                 continue
             # Consecutive words only: nothing but spaces or hyphens between them.
             if all(BETWEEN_WORDS.fullmatch(text[words[i].end:words[i + 1].start])
@@ -151,11 +163,14 @@ def _mark_text(text, by_first_key, marked, language, link_url, id_prefix):
             index += 1
             continue
         entry, end = found
+        if entry.anchor in marked:  # used before: its words are its, unmarked
+            index = end
+            continue
         start_at, end_at = words[index].start, words[end - 1].end
         # The text between tags is already escaped HTML (entities were split off), so it is
         # copied as it is; only new text (the definition, the URL) is escaped.
         pieces.append(text[position:start_at])
-        pieces.append(_markup(text[start_at:end_at], entry, link_url, id_prefix))
+        pieces.append(marker.markup(text[start_at:end_at], entry))
         marked.add(entry.anchor)
         position, index = end_at, end
     if not pieces:
@@ -164,17 +179,37 @@ def _mark_text(text, by_first_key, marked, language, link_url, id_prefix):
     return "".join(pieces)
 
 
-def _markup(words, entry, link_url, id_prefix):
-    definition_id = f"{id_prefix}-{entry.anchor}"
-    # Without its final full stop, so the aside reads "(a thin tube)," inside a sentence.
-    definition = entry.definition.strip().removesuffix(".")
-    note = ""
-    if definition:
-        note = (f'<span class="glossary-term__definition" id="{escape(definition_id)}"> '
-                f"({escape(definition)})</span>")
-    described = f' aria-describedby="{escape(definition_id)}"' if definition else ""
-    return (f'<dfn class="glossary-term"><a href="{escape(link_url)}#{escape(entry.anchor)}"'
-            f'{described}>{words}</a></dfn>{note}')
+@dataclass(frozen=True)
+class _Marker:
+    link_url: str
+    id_prefix: str
+    on_paper: bool
+
+    def markup(self, words, entry):
+        """The marked words: escaped HTML already (copied from the text), `entry` escaped here."""
+        if self.on_paper:
+            return f'<dfn class="glossary-term">{words}</dfn>'
+        popover_id = escape(f"{self.id_prefix}-{entry.anchor}")
+        definition = entry.definition.strip()
+        described = f' aria-describedby="{popover_id}-text"' if definition else ""
+        text = (f' <span class="glossary-popover__text" id="{popover_id}-text">{escape(definition)}</span>'
+                if definition else "")
+        return (
+            f'<dfn class="glossary-term"><button type="button" class="glossary-term__button" '
+            f'popovertarget="{popover_id}"{described}>{words}</button></dfn>'
+            f'<span class="glossary-popover" id="{popover_id}" popover>'
+            f'<span class="glossary-popover__term">{escape(entry.term)}</span>{text} '
+            f'<a class="glossary-popover__more" href="{escape(self.link_url)}#{escape(entry.anchor)}">'
+            f'{escape(gettext("Read more in the glossary"))}</a> '
+            f'<button type="button" class="glossary-popover__close" popovertarget="{popover_id}" '
+            f'popovertargetaction="hide">{escape(gettext("Close"))}</button></span>'
+        )
+
+
+def marked_entries(terms, anchors):
+    """The entries among `terms` whose anchors are in `anchors`, in glossary order: what a
+    printed page's end glossary lists."""
+    return sorted((e for e in _as_entries(terms) if e.anchor in anchors), key=lambda e: sort_key(e.term))
 
 
 def sort_key(term):

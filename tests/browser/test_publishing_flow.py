@@ -20,11 +20,12 @@ NEW_ENGLISH = "HAI chemotherapy delivers cancer medicine straight to the liver."
 
 
 def text_read(page):
-    """The page's main text as read, without the glossary's in-place definitions (the words it
-    explains are marked up, so the published sentence is not one run of HTML)."""
+    """The page's main text as read, without the glossary's popovers and the printed page's
+    word list (the words it explains are marked up, so the published sentence is not one run of
+    HTML)."""
     return page.evaluate("""() => {
         const main = document.querySelector("main").cloneNode(true);
-        main.querySelectorAll(".glossary-term__definition").forEach(note => note.remove());
+        main.querySelectorAll(".glossary-popover, .glossary-notes").forEach(note => note.remove());
         return main.textContent.replace(/\\s+/g, " ");
     }""")
 
