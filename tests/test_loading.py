@@ -142,7 +142,8 @@ def _prepend(text, old, new):
         ("hai-pump-chemotherapy/sections/living_with.ar.md", "# الحياة", f"# {RLO}الحياة",
          "living_with.ar.md:1: the heading (its first line '# ...'): Invisible direction-control"),
         ("hai-pump-chemotherapy/questions/04-how-often-is-the-pump.ar.md", "# كم", f"# {RLO}كم",
-         "04-how-often-is-the-pump.ar.md:1: the question (its first line '# ...'): Invisible direction-control"),
+         "04-how-often-is-the-pump.ar.md:1: the question (its first line '# ...'): "
+         "Invisible direction-control"),
         ("clinic.toml", 'address = "100 شارع', f'address = "{RLO}100 شارع',
          "clinic.toml: [ar] address: Invisible direction-control characters"),
         ("clinic.toml", 'phone = "+1 555 0100"', f'phone = "+1 555 {RLO}0010"',

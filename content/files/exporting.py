@@ -125,7 +125,7 @@ def _publication_fields(procedure, content):
         roles = {language: (reviewer.get("role") or {}).get(language, "") for language in languages.CODES}
         fields += [("last_reviewed", live.last_reviewed), ("next_review_due", live.next_review_due),
                    ("reviewer_name", reviewer.get("name", ""))]
-    return fields + [("translated_by", names)], roles
+    return [*fields, ("translated_by", names)], roles
 
 
 def _citation_table(citation):

@@ -521,11 +521,13 @@ def read_content_folder(folder):
                   if (path / "procedure.toml").is_file()]
     if clinic is None and glossary is None and not procedures:
         raise ContentFileError(folder, "holds neither clinic.toml nor a procedure folder (nor glossary.toml)")
-    slugs = [files.fields["slug"] for files in procedures]
+    seen = {}
     for files in procedures:
-        if slugs.count(files.fields["slug"]) > 1:
+        slug = files.fields["slug"]
+        if slug in seen:
             raise ContentFileError(files.folder / "procedure.toml",
-                                   f"slug {files.fields['slug']!r} is used by another folder too")
+                                   f"slug {slug!r} is used by another folder too ({seen[slug].name})")
+        seen[slug] = files.folder
     return ContentFolder(folder, clinic, glossary, procedures)
 
 
