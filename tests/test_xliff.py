@@ -151,7 +151,7 @@ def test_an_imported_translation_is_a_new_revision_by_the_importing_account(
     latest = demo_procedure.revisions.order_by("-number").first()
     assert demo_procedure.revisions.count() == before + 1
     assert latest.created_by == translator and latest.created_by_name == "Tariq Translator"
-    assert f"{DEMO_SLUG}: saved as revision {latest.number}." in out and "2 texts imported." in out
+    assert f"{DEMO_SLUG}: saved as revision {latest.number}." in out and "Texts imported: 2." in out
     travel = demo_procedure.sections.get(kind="travel")
     assert travel.body_ar == "نص جديد للسفر.\n\n- أولًا\n- ثانيًا"
     assert travel.translation["body"]["by"] == "Tariq Translator"
@@ -166,7 +166,7 @@ def test_importing_the_file_again_changes_nothing(demo_procedure, translator, tm
     path = export(tmp_path)
     before = demo_procedure.revisions.count()
     out = import_file(path, translator)
-    assert "0 texts imported." in out
+    assert "Texts imported: 0." in out
     assert demo_procedure.revisions.count() == before
 
 

@@ -201,7 +201,7 @@ class ImportResult:
         for procedure, revision in self.revisions:
             lines.append(_("%(procedure)s: saved as revision %(number)d.")
                          % {"procedure": procedure.slug, "number": revision.number})
-        lines.append(_("%(count)d texts imported.") % {"count": len(self.imported)})
+        lines.append(_("Texts imported: %(count)d.") % {"count": len(self.imported)})
         if self.outdated:
             lines.append(_("Their English changed after the file was written, so these stay "
                            "flagged out of date until a translator checks them: %(units)s.")
@@ -209,14 +209,13 @@ class ImportResult:
         return lines
 
 
-def _plain(element, unit_id, what, problems):
+def _plain(element, unit_id, problems):
     """The text of <source> or <target>: inline markup is not something the portal's texts hold."""
     if element is None:
         return None
     if len(element):
-        problems.append(_("Unit %(unit)s: its %(what)s holds markup (<%(tag)s>); only plain text can "
-                          "be imported.") % {"unit": unit_id, "what": what,
-                                             "tag": element[0].tag.rpartition("}")[2]})
+        problems.append(_("Unit %(unit)s holds markup (<%(tag)s>); only plain text can be imported.")
+                        % {"unit": unit_id, "tag": element[0].tag.rpartition("}")[2]})
         return None
     return element.text or ""
 
@@ -256,8 +255,8 @@ def read_units(root, language):
             for part in unit:
                 if part.tag not in (_tag("segment"), _tag("ignorable")):
                     continue
-                source = _plain(part.find(_tag("source")), unit_id, "source", problems)
-                target = _plain(part.find(_tag("target")), unit_id, "target", problems)
+                source = _plain(part.find(_tag("source")), unit_id, problems)
+                target = _plain(part.find(_tag("target")), unit_id, problems)
                 sources.append(source or "")
                 targets.append(target)
                 if part.tag == _tag("segment"):
