@@ -353,3 +353,23 @@ def test_only_those_who_may_write_arabic_may_upload_and_only_roles_may_download(
     client.force_login(nobody)
     assert client.get(download_url).status_code == 403
     assert client.get(upload_url).status_code == 403
+
+
+def test_a_form_opened_before_an_import_and_saved_after_it_keeps_the_imported_translation(
+        client, demo_procedure, translator, tmp_path):
+    """The import is a revision like any save, so a translator's change form opened before it
+    merges with it rather than writing the old Arabic back."""
+    from tests.test_admin import change_url, extract_form_data
+
+    url = change_url(demo_procedure)
+    client.force_login(translator)
+    opened = extract_form_data(client.get(url).content.decode())
+    path = export(tmp_path)
+    set_target(path, f"{DEMO_SLUG}.section.travel.body", "نص السفر من أداة الترجمة.")
+    import_file(path, translator)
+    opened["summary_ar"] = "ملخص جديد كُتب في النموذج."
+    response = client.post(url, opened)
+    assert response.status_code == 302
+    procedure = Procedure.objects.get(pk=demo_procedure.pk)
+    assert procedure.summary_ar == "ملخص جديد كُتب في النموذج."
+    assert procedure.sections.get(kind="travel").body_ar == "نص السفر من أداة الترجمة."
