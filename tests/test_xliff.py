@@ -151,7 +151,7 @@ def test_an_imported_translation_is_a_new_revision_by_the_importing_account(
     latest = demo_procedure.revisions.order_by("-number").first()
     assert demo_procedure.revisions.count() == before + 1
     assert latest.created_by == translator and latest.created_by_name == "Tariq Translator"
-    assert f"{DEMO_SLUG}: saved as revision {latest.number}." in out and "Texts imported: 2." in out
+    assert f"Revision {latest.number} of {DEMO_SLUG} saved." in out and "Texts imported: 2." in out
     travel = demo_procedure.sections.get(kind="travel")
     assert travel.body_ar == "نص جديد للسفر.\n\n- أولًا\n- ثانيًا"
     assert travel.translation["body"]["by"] == "Tariq Translator"
@@ -310,7 +310,7 @@ def test_a_translator_downloads_and_uploads_a_procedures_translation_in_the_admi
     assert procedure.title_ar == "عنوان مترجم من أداة الترجمة"
     latest = procedure.revisions.order_by("-number").first()
     assert latest.created_by == translator
-    assert f"saved as revision {latest.number}" in response.content.decode()
+    assert f"Revision {latest.number} of {DEMO_SLUG} saved." in response.content.decode()
 
 
 def test_an_upload_with_problems_lists_them_and_saves_nothing(client, demo_procedure, translator):

@@ -199,7 +199,7 @@ class ImportResult:
     def messages(self):
         lines = []
         for procedure, revision in self.revisions:
-            lines.append(_("%(procedure)s: saved as revision %(number)d.")
+            lines.append(_("Revision %(number)d of %(procedure)s saved.")
                          % {"procedure": procedure.slug, "number": revision.number})
         lines.append(_("Texts imported: %(count)d.") % {"count": len(self.imported)})
         if self.outdated:
