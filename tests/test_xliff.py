@@ -29,6 +29,41 @@ CORE_ATTRIBUTES = {
 }
 
 
+# Which elements each core element may hold, in the order the specification gives them.
+CORE_CHILDREN = {
+    "xliff": ["file"],
+    "file": ["skeleton", "notes", "unit", "group"],
+    "unit": ["notes", "originalData", "segment", "ignorable"],
+    "segment": ["source", "target"],
+    "source": [],
+    "target": [],
+}
+NMTOKEN = re.compile(r"^[\w.:-]+$")
+
+
+def assert_core_structure(element):
+    """The element and everything in it as XLIFF 2.0's core schema allows (elements, their order,
+    attributes, NMTOKEN ids, a segment's one source before its optional target)."""
+    name = element.tag.removeprefix(f"{{{NS}}}")
+    assert name in CORE_CHILDREN, element.tag
+    assert set(element.attrib) <= CORE_ATTRIBUTES[name], (name, element.attrib)
+    if "id" in element.attrib:
+        assert NMTOKEN.match(element.get("id")), element.get("id")
+    children = [child.tag.removeprefix(f"{{{NS}}}") for child in element]
+    order = [CORE_CHILDREN[name].index(child) for child in children]
+    assert order == sorted(order), (name, children)
+    if name == "segment":
+        assert children in (["source"], ["source", "target"]), children
+    if name in ("source", "target"):
+        assert not children and element.text is not None
+    if name == "unit":
+        assert "segment" in children and element.get("id")
+    if name == "file":
+        assert element.get("id") and children
+    for child in element:
+        assert_core_structure(child)
+
+
 def q(name):
     return f"{{{NS}}}{name}"
 
@@ -95,10 +130,7 @@ def test_the_export_is_xliff_2_core_with_one_unit_per_translated_text(demo_proce
 
     assert root.tag == q("xliff")
     assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "en", "ar")
-    for element in root.iter():
-        name = element.tag.removeprefix(f"{{{NS}}}")
-        assert name in CORE_ATTRIBUTES, element.tag
-        assert set(element.attrib) <= CORE_ATTRIBUTES[name], (name, element.attrib)
+    assert_core_structure(root)
     files = root.findall(q("file"))
     assert [f.get("id") for f in files] == [DEMO_SLUG]
     assert files[0].get(XML_SPACE) == "preserve" and files[0].get("trgDir") == "rtl"
