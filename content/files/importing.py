@@ -26,6 +26,8 @@ from content.editing.models import (
     Section,
 )
 from content.editing.revisions import latest_revision, record_revision, save_clinic
+from content.publishing.glossary import latest_glossary
+from content.publishing.glossary_workflow import publish_glossary
 from content.publishing.localized import text_entry
 from content.publishing.workflow import WorkflowRefused, publish_revision
 from content.rendering.markdown import (
@@ -494,3 +496,58 @@ def _load_glossary(terms, update):
     if updated:
         return "updated"
     return "unchanged" if update or len(existing) < len(terms) else "kept"
+
+
+@dataclass
+class ContentFolder:
+    """Every file of a content folder, read and checked, not yet written to the database."""
+
+    folder: Path
+    clinic: dict | None
+    glossary: dict | None
+    procedures: list
+
+
+def read_content_folder(folder):
+    """Read and check every file of `folder` (clinic.toml, glossary.toml, one sub-folder per
+    procedure) before anything is written: a bad file raises ContentFileError naming it."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContentFileError(folder, "no such folder")
+    clinic = read_clinic_file(folder / "clinic.toml") if (folder / "clinic.toml").exists() else None
+    glossary_file = folder / "glossary.toml"
+    glossary = read_glossary_file(glossary_file) if glossary_file.exists() else None
+    procedures = [read_procedure_folder(path) for path in sorted(folder.iterdir())
+                  if (path / "procedure.toml").is_file()]
+    if clinic is None and glossary is None and not procedures:
+        raise ContentFileError(folder, "holds neither clinic.toml nor a procedure folder (nor glossary.toml)")
+    seen = {}
+    for files in procedures:
+        slug = files.fields["slug"]
+        if slug in seen:
+            raise ContentFileError(files.folder / "procedure.toml",
+                                   f"slug {slug!r} is used by another folder too ({seen[slug].name})")
+        seen[slug] = files.folder
+    return ContentFolder(folder, clinic, glossary, procedures)
+
+
+def load_content_folder(content, update=False):
+    """Write what read_content_folder read, all or nothing; returns one line per outcome."""
+    outcomes = []
+    # All or nothing: a procedure the model refuses leaves the clinic unloaded too.
+    with transaction.atomic():
+        if content.clinic:
+            outcomes.append(f"clinic: {load_clinic(content.clinic, update=update)}")
+        # Before the procedures: a page carries the published glossary's terms as they are when it
+        # is published. The files are reviewed content, so what they loaded is published as they
+        # say, as their procedures are.
+        if content.glossary is not None:
+            loaded = load_glossary(content.glossary, update=update)
+            outcomes.append(f"glossary: {loaded}")
+            if loaded in ("created", "updated") or latest_glossary() is None:
+                publication = publish_glossary(name=f"content files ({content.folder.name})")
+                outcomes.append(f"glossary: published as version {publication.number}")
+        for files in content.procedures:
+            outcome = load_procedure(files, update=update)
+            outcomes.append(f"procedure {files.fields['slug']}: {outcome}")
+    return outcomes
