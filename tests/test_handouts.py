@@ -390,3 +390,25 @@ def test_a_planted_citation_url_reaches_no_href_of_the_page_the_handout_or_the_p
     assert "https://example.org/guide" in uris
     assert _written_schemes(uris) <= {"https", "http"}
     assert b"javascript" not in pdf.lower()
+
+
+def test_warm_handouts_redraw_replaces_every_stored_pdf_in_place(demo_procedure, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    from content.handouts import pdf as handout_pdfs
+    from content.handouts.models import HandoutFile
+
+    monkeypatch.setattr(handout_pdfs, "draw_pdf", lambda handout: b"%PDF-1.7 old layout")
+    call_command("warm_handouts")
+    def stored():
+        return [bytes(pdf) for pdf in HandoutFile.objects.filter(
+            publication=demo_procedure.live_version).values_list("pdf", flat=True)]
+
+    assert stored() == [b"%PDF-1.7 old layout"] * 6
+
+    monkeypatch.setattr(handout_pdfs, "draw_pdf", lambda handout: b"%PDF-1.7 new layout")
+    call_command("warm_handouts")  # nothing missing: nothing drawn
+    assert "0 handout(s) drawn" in capsys.readouterr().out
+    call_command("warm_handouts", redraw=True)
+    assert "6 handout(s) drawn" in capsys.readouterr().out
+    assert stored() == [b"%PDF-1.7 new layout"] * 6

@@ -205,6 +205,28 @@ def draw_live_pdfs(clinic=None):
     return drawn
 
 
+def redraw_live_pdfs(clinic=None):
+    """Draw every live version's PDFs again and replace the stored ones, each as soon as its new
+    one is drawn (warm_handouts --redraw, after a deployment changed how handouts are laid out):
+    patients are served the old file until then, never a "being prepared" page."""
+    clinic = clinic or Clinic.current()
+    clinic_revision = clinic.revision if clinic else 0
+    drawn = []
+    for publication in live_publications():
+        for variant in VARIANTS:
+            language = variant if variant in languages.CODES else languages.SOURCE
+            for paper in PAPER_SIZES:
+                with translation.override(language):
+                    handout = handout_to_draw(publication, variant, paper, clinic)
+                    pdf = draw_pdf(handout)
+                HandoutFile.objects.update_or_create(
+                    publication=publication, variant=variant, paper=paper, site_root=handout.site_root,
+                    clinic_revision=clinic_revision, defaults={"pdf": pdf, "created_at": timezone.now()},
+                )
+                drawn.append(handout)
+    return drawn
+
+
 @dataclasses.dataclass(frozen=True)
 class HandoutState:
     """One PDF of the live version as staff see it: waiting, drawn or failed (with the reason)."""
