@@ -16,6 +16,7 @@ from content.admin.base import TranslatedModelAdmin
 from content.admin.display import arabic_state_html, translation_status_html
 from content.admin.forms import MISSING, ProcedureForm
 from content.admin.inlines import CitationInline, CodeInline, QuestionInline, SectionInline
+from content.admin.preview import PreviewPages
 from content.admin.procedure_pages import ProcedurePages
 from content.editing import revisions, roles
 from content.editing.models import Citation, Procedure, Question, Section
@@ -41,7 +42,7 @@ class ArabicStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
+class ProcedureAdmin(PreviewPages, ProcedurePages, TranslatedModelAdmin):
     form = ProcedureForm
     list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
                     "preview_link")
