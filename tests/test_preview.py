@@ -138,6 +138,9 @@ def test_the_handout_of_the_preview_shows_the_unsaved_change_in_either_language(
     assert "Preview of changes that are not saved." in text or "معاينة" in text
     assert f'href="/admin/content/procedure/{demo_procedure.pk}/preview/' in text  # its own PDF
     assert f"/{language}/procedures/{DEMO_SLUG}/handout.pdf" not in text
+    letter = admin_client.get(handout.wsgi_request.path + "?paper=letter")
+    assert 'class="paper-letter"' in letter.content.decode()
+    assert admin_client.get(handout.wsgi_request.path + "?paper=a5").status_code == 404
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
@@ -254,3 +257,14 @@ def test_the_language_switch_of_a_preview_leads_to_the_same_preview_in_the_other
     assert f'<a href="{arabic}" hreflang="ar"' in page
     handout = shown(editor_client, response, "handout").content.decode()
     assert f'<a href="{arabic.replace("/page/", "/handout/")}" hreflang="ar"' in handout
+
+
+def test_a_session_keeps_its_last_three_previews_and_says_so_of_an_older_one(
+        editor_client, demo_procedure):
+    addresses = [press_preview(editor_client, demo_procedure, summary_en=f"{NEW_SUMMARY} {n}")["Location"]
+                 for n in range(4)]
+    oldest = editor_client.get(addresses[0])
+    assert oldest.status_code == 404
+    assert "This preview is not kept any more" in oldest.content.decode()
+    for number, address in enumerate(addresses[1:], 1):
+        assert f"{NEW_SUMMARY} {number}" in editor_client.get(address).content.decode()

@@ -43,9 +43,9 @@ from content.publishing.document import build_document
 from content.publishing.pages import PageInfo, page_context
 
 SESSION_KEY = "procedure_previews"
-# Previews kept per session, newest last: enough for a few tabs open at once, and a bound on what
-# every request of the session reads.
-KEPT_PREVIEWS = 5
+# Previews kept per session, newest last (about 35 kB each, compressed): a few tabs open at once,
+# and a bound on what every request of the session reads.
+KEPT_PREVIEWS = 3
 NOT_INDEXED = "noindex, nofollow"
 NOTICE_TEMPLATE = "includes/unsaved_preview_notice.html"
 KIND_ORDER = {kind: index for index, kind in enumerate(Section.Kind.values)}
