@@ -36,6 +36,8 @@ OWN_URLS = {"x_default_url", "page.url", "page_url", "text.english_url", "langua
             "previous_page_url", "next_page_url", "first_page_url", "href", "request.scheme",
             "editions.0.canonical_url", "site_url", "handout_url",
             "item.url"}  # item.url: a live page's address, SITE_URL + reverse() (content.handoff)
+# A preview's own addresses, all reverse() (content.admin.preview).
+OWN_URLS |= {"preview_url", "page.handout_url", "page.pdf_url", "handout.pdf_url"}
 URL_ATTRIBUTE = re.compile(r'\b(?:href|src|action|formaction|poster|cite)="\{\{\s*([^}]*?)\s*\}\}')
 
 

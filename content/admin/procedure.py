@@ -16,6 +16,7 @@ from content.admin.base import TranslatedModelAdmin
 from content.admin.display import arabic_state_html, translation_status_html
 from content.admin.forms import MISSING, ProcedureForm
 from content.admin.inlines import CitationInline, CodeInline, QuestionInline, SectionInline
+from content.admin.preview import PreviewPages
 from content.admin.procedure_pages import ProcedurePages
 from content.admin.xliff import XliffPages
 from content.editing import revisions, roles
@@ -42,7 +43,7 @@ class ArabicStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(XliffPages, ProcedurePages, TranslatedModelAdmin):
+class ProcedureAdmin(PreviewPages, XliffPages, ProcedurePages, TranslatedModelAdmin):
     form = ProcedureForm
     list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
                     "preview_link")

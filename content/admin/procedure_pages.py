@@ -44,14 +44,20 @@ class ProcedurePages:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         procedure = self.get_object(request, object_id)
-        extra_context = extra_context or {}
+        extra_context = (extra_context or {}) | self.change_page_context(request, procedure)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def change_page_context(self, request, procedure):
+        """What the change page shows beside Django's form: the review box and the buttons this
+        role may use (also for the page shown again by a refused preview, content.admin.preview)."""
+        context = {}
         if procedure is not None:
-            extra_context |= self._workflow_context(request, procedure)
+            context |= self._workflow_context(request, procedure)
         if not (roles.can_edit_english(request.user) or roles.can_edit_arabic(request.user)):
             # A role that may change no text (a clinical reviewer) is shown no Save button.
-            extra_context |= {"show_save": False, "show_save_and_continue": False,
-                              "show_save_and_add_another": False}
-        return super().change_view(request, object_id, form_url, extra_context)
+            context |= {"show_save": False, "show_save_and_continue": False,
+                        "show_save_and_add_another": False}
+        return context
 
     def _workflow_context(self, request, procedure):
         latest = revisions.latest_revision(procedure)

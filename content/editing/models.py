@@ -107,7 +107,10 @@ class TranslatedContent(models.Model):
     def translation_facts(self):
         return freshness.count_states(self.field_states().values())
 
-    def save(self, *args, **kwargs):
+    def prepare_texts(self):
+        """What a save does to the texts before writing them: line endings made LF and each
+        field's translation record brought up to date. A preview of an unsaved form
+        (content.admin.preview) calls it on rows it never saves."""
         for field in self.translated_text_fields:
             for name in languages.field_names(field):
                 value = getattr(self, name, None)
@@ -115,6 +118,9 @@ class TranslatedContent(models.Model):
                     # Browsers post CRLF; stored text has LF, so untouched text stays untouched.
                     setattr(self, name, value.replace("\r\n", "\n").replace("\r", "\n"))
         self._update_translation_records()
+
+    def save(self, *args, **kwargs):
+        self.prepare_texts()
         super().save(*args, **kwargs)
         self._loaded_texts = self._texts()
         self.confirmed_fields, self.meaning_unchanged = set(), False

@@ -52,14 +52,20 @@ def _citation(citation):
 
 def snapshot(procedure):
     """Every text of the working copy as it is in the database now."""
+    return snapshot_of(procedure, procedure.sections.order_by("position"), procedure.questions.all(),
+                       procedure.citations.order_by("number"), procedure.codes.order_by("system", "code"))
+
+
+def snapshot_of(procedure, sections, questions, citations, codes):
+    """The snapshot of these rows, given in page order (sections by position, questions by
+    position, citations by number, codes by system and code), saved or not."""
     return {
         "format": SNAPSHOT_FORMAT,
         "procedure": {"slug": procedure.slug, **_texts(procedure)},
-        "sections": [{"kind": s.kind, **_texts(s)} for s in procedure.sections.order_by("position")],
-        "questions": [{"position": q.position, **_texts(q)} for q in procedure.questions.all()],
-        "citations": [_citation(c) for c in procedure.citations.order_by("number")],
-        "codes": [{"system": c.system, "code": c.code}
-                  for c in procedure.codes.order_by("system", "code")],
+        "sections": [{"kind": s.kind, **_texts(s)} for s in sections],
+        "questions": [{"position": q.position, **_texts(q)} for q in questions],
+        "citations": [_citation(c) for c in citations],
+        "codes": [{"system": c.system, "code": c.code} for c in codes],
     }
 
 
