@@ -83,8 +83,11 @@ class TranslatedText:
         return languages.field_name(self.field, languages.TRANSLATION)
 
     @property
-    def multiline(self):
-        return self.row._meta.get_field(self.field).get_internal_type() == "TextField"
+    def rows(self):
+        """The Arabic box's height: about what the longer of the two texts takes, within bounds."""
+        texts = (self.english, self.arabic)
+        lines = max(text.count("\n") for text in texts) + max(len(text) for text in texts) // 70
+        return max(2, min(30, lines + 1))
 
     def changes(self):
         """The English change since the Arabic was written or confirmed, paragraph by paragraph."""
