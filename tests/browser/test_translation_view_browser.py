@@ -10,6 +10,7 @@ import pytest
 from content.editing import freshness, roles
 from content.editing.revisions import record_revision
 from content.models import Procedure
+from tests.browser.pages import WCAG_AA_TAGS, format_violations
 from tests.builders import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,7 @@ def overflowing(page):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_a_translator_confirms_the_out_of_date_text_and_edits_another_from_the_dashboard(
-    chromium, portal_url, demo_procedure, language
+    chromium, axe, portal_url, demo_procedure, language
 ):
     editor = make_staff("editor", group=roles.EDITOR, first_name="Erin", last_name="Editor")
     make_staff("translator", group=roles.TRANSLATOR, first_name="Tariq", last_name="Translator")
@@ -72,6 +73,10 @@ def test_a_translator_confirms_the_out_of_date_text_and_edits_another_from_the_d
         assert diff.locator("ins").inner_text() == "powerful"
         box = first.locator("textarea")
         assert box.get_attribute("dir") == "rtl" and box.get_attribute("lang") == "ar"
+        # The view's own content (the admin's frame is Django's) passes WCAG 2.x A/AA.
+        options = {"runOnly": {"type": "tag", "values": list(WCAG_AA_TAGS)}, "resultTypes": ["violations"]}
+        violations = axe.run(page, context="#content-main", options=options).response["violations"]
+        assert not violations, format_violations(violations)
         if language == "ar":
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / "translation-ar-1280.png"), full_page=True)
