@@ -250,7 +250,6 @@ class TranslationPages:
     def _save_translation(self, request, procedure):
         found = self._posted_text(request, procedure)
         text = request.POST.get("text")
-        key = f"{request.POST.get('part', '')}-{request.POST.get('field', '')}"
         if found is None:
             message = gettext("This text is no longer on the page (it may have been removed since "
                               "you opened it), so nothing was saved.")
