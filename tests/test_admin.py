@@ -280,7 +280,8 @@ def test_markdown_the_page_would_lose_is_a_form_error_that_keeps_the_text(admin_
 
 def test_the_dashboards_template_tags_reach_no_model_admin():
     """The tags render the front page's dashboard; the model admins and their forms are not
-    theirs to import, only the admin's dashboard figures and its HTML of the Arabic state."""
+    theirs to import, only the admin's dashboard figures, its HTML of the Arabic state and the
+    links into the translation view."""
     reached, waiting = set(), ["content.templatetags.portal_admin"]
     while waiting:
         module = waiting.pop()
@@ -288,7 +289,8 @@ def test_the_dashboards_template_tags_reach_no_model_admin():
             reached.add(module)
             waiting += [known(name) for name in imported_modules(module, MODULES[module]) if known(name)]
     admin_modules = {module for module in reached if module.startswith("content.admin")}
-    assert admin_modules == {"content.admin.dashboard", "content.admin.display"}
+    assert admin_modules == {"content.admin.dashboard", "content.admin.display",
+                             "content.admin.translation_links"}
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from content import languages
 from content.admin import workflow_actions
 from content.admin.display import arabic_state_html, more_changes_html
+from content.admin.rendered_diff import rendered_compare
 from content.admin.workflow_actions import CHANGE_PAGE, HISTORY_PAGE, Situation
 from content.editing import revisions, roles
 from content.editing.models import Procedure
@@ -230,9 +231,11 @@ class ProcedurePages:
             context["error"] = gettext("Choose two revisions that exist, in the history list.")
         else:
             before, after = found[numbers[0]], found[numbers[1]]
+            # As patients read the texts (rendered_diff), not as Markdown source.
             context |= {"before": before, "after": after, "parts": [
-                (part.label, [(languages.name(code), code, languages.direction(code), html,
-                               more_changes_html(hidden))
-                              for code, html, hidden in part.languages])
-                for part in revisions.compare(before.content, after.content)]}
+                (part.label, part.rendered,
+                 [(languages.name(code), code, languages.direction(code), html,
+                   more_changes_html(hidden))
+                  for code, html, hidden in part.languages])
+                for part in rendered_compare(before.content, after.content)]}
         return TemplateResponse(request, "admin/content/procedure/compare.html", context)
