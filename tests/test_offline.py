@@ -99,3 +99,10 @@ def test_read_aloud_button_waits_hidden_for_the_browser_to_offer_speech(client, 
     assert 'class="read-aloud__button" hidden' in html
     with translation.override("ar"):
         assert translation.gettext("Listen to this page") in html
+
+
+def test_a_staff_preview_is_never_offered_for_keeping_on_a_device(admin_client, demo_procedure):
+    response = admin_client.get(localized("content:procedure_preview", "ar", DEMO_SLUG))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-service-worker" not in html and 'rel="manifest"' not in html
