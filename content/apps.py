@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,10 @@ class ContentConfig(AppConfig):
         from portal import checks  # noqa: F401  (registers them)
 
         connect_signals()
+
+
+class SignInLockoutsConfig(AxesConfig):
+    """django-axes as the admin lists it: by what it does, in the reader's language, rather than
+    as "Axes", the package's name."""
+
+    verbose_name = _("Sign-in attempts and lockouts")
