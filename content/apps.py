@@ -1,9 +1,12 @@
 from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django_tasks_db.apps import TasksAppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class ContentConfig(AppConfig):
+    # The app's own configuration, though this module holds another (SignInLockoutsConfig).
+    default = True
     name = "content"
     verbose_name = _("Patient education content")
     default_auto_field = "django.db.models.BigAutoField"
@@ -20,3 +23,9 @@ class SignInLockoutsConfig(AxesConfig):
     as "Axes", the package's name."""
 
     verbose_name = _("Sign-in attempts and lockouts")
+
+
+class BackgroundTasksConfig(TasksAppConfig):
+    """django-tasks-db's queue as the admin lists it, in the reader's language."""
+
+    verbose_name = _("Background tasks")

@@ -65,7 +65,8 @@ INSTALLED_APPS = [
     # django-axes, named in the admin in its reader's language (content.apps).
     "content.apps.SignInLockoutsConfig",
     *tasks_framework.APPS,
-    "django_tasks_db",
+    # django-tasks-db's queue, named in the admin in its reader's language (content.apps).
+    "content.apps.BackgroundTasksConfig",
     "content",
 ]
 

@@ -14,6 +14,7 @@ from content import languages
 from content.editing import revisions
 from content.models import (
     ClinicRevision,
+    GlossaryPublication,
     GlossaryTerm,
     Procedure,
     Revision,
@@ -202,6 +203,20 @@ def test_content_files_are_named_in_the_reader_s_language_as_who_saved(editor, d
     assert who != "content files"
 
 
+def test_the_glossary_published_by_content_files_is_named_in_the_reader_s_language(
+        editor, demo_procedure):
+    publication = GlossaryPublication.objects.get()
+    assert (publication.note_code, publication.published_by_name) == ("content_files", "demo")
+    client = browser(EN)
+    client.force_login(editor)
+    for code in languages.CODES:
+        choose(client, code)
+        page = client.get(f"{ADMIN}content/glossaryterm/").content.decode()
+        with translation.override(code):
+            who = translation.gettext("content files")
+        assert f"{who} (demo)" in page
+
+
 def test_a_reviewer_s_comment_is_shown_as_they_wrote_it_in_either_language(
         client, editor, reviewer, demo_procedure):
     WorkflowEvent.objects.create(procedure=demo_procedure, action=WorkflowEvent.Action.SENT_BACK,
@@ -246,6 +261,9 @@ def test_old_notes_become_codes_and_unknown_ones_stay_as_written(editor, demo_pr
     kept_unknown = old_event(WorkflowEvent.Action.MEANING_KEPT, "Summary; Something else")
     sent_back = old_event(WorkflowEvent.Action.SENT_BACK, "From revision 3")
 
+    by_files = GlossaryPublication.objects.create(number=7, published_by_name="content files (demo)")
+    by_migration = GlossaryPublication.objects.create(number=8, published_by_name="migration 0011")
+
     notes_to_codes()
 
     def fresh(row):
@@ -268,6 +286,8 @@ def test_old_notes_become_codes_and_unknown_ones_stay_as_written(editor, demo_pr
     assert (fresh(kept).comment, fresh(kept_ar).data) == ("", {"parts": [{"field": "summary"}]})
     assert (fresh(kept_unknown).data, kept_unknown.comment) == ({}, "Summary; Something else")
     assert (fresh(sent_back).data, sent_back.comment) == ({}, "From revision 3")
+    assert (fresh(by_files).note_code, by_files.published_by_name) == ("content_files", "demo")
+    assert (fresh(by_migration).note_code, by_migration.published_by_label) == ("", "migration 0011")
     # What the migration made reads back in either language.
     with translation.override(AR):
         assert typed.note_text() == "Imported by hand"

@@ -104,6 +104,15 @@ def notes_to_codes(apps, schema_editor):
     ClinicRevision.objects.filter(created_by__isnull=True, created_by_name__in=content_files).update(
         created_by_name="", note_code="content_files")
 
+    # The loader published the glossary as "content files (FOLDER)": the code, and the folder.
+    GlossaryPublication = apps.get_model("content", "GlossaryPublication")
+    published_by_files = [re.compile(rf"^{re.escape(name)} \((?P<folder>.+)\)$") for name in content_files]
+    for publication in GlossaryPublication.objects.filter(published_by__isnull=True):
+        found = _match(published_by_files, publication.published_by_name)
+        if found:
+            publication.note_code, publication.published_by_name = "content_files", found["folder"]
+            publication.save(update_fields=["note_code", "published_by_name"])
+
     for event in WorkflowEvent.objects.filter(action="restored").exclude(comment=""):
         found = _match(restored_comments, event.comment)
         if found:
@@ -136,6 +145,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='clinicrevision',
+            name='note_code',
+            field=models.CharField(blank=True, choices=[('restored', 'Restored from an earlier revision'), ('content_files', 'Loaded from content files')], max_length=24),
+        ),
+        migrations.AddField(
+            model_name='glossarypublication',
             name='note_code',
             field=models.CharField(blank=True, choices=[('restored', 'Restored from an earlier revision'), ('content_files', 'Loaded from content files')], max_length=24),
         ),

@@ -18,8 +18,9 @@
     return index === -1 ? 0 : index;
   };
 
-  // The "all tabs" language menu beside the title shows the language the tabs opened on.
-  document.addEventListener("DOMContentLoaded", function () {
+  // The "all tabs" language menu beside the title shows the language the tabs opened on. It is
+  // made by modeltranslation's ready handler, which jQuery runs before this one (registered later).
+  function showOpenedLanguage() {
     var menu = document.getElementById("modeltranslation-main-switch");
     var wanted = wantedLanguage().replace(/_/g, "-");
     if (!menu || !wanted) {
@@ -30,5 +31,10 @@
         menu.value = option.value;
       }
     });
-  });
+  }
+
+  var jQuery = window.jQuery || (window.django && window.django.jQuery);
+  if (jQuery) {
+    jQuery(showOpenedLanguage);
+  }
 }());

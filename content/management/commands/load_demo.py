@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from content.editing.models import SaveOrigin
 from content.files.importing import (
     ContentFileError,
     load_clinic,
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                     loaded = load_glossary(glossary, update=update)
                     outcomes.append(f"glossary: {loaded}")
                     if loaded in ("created", "updated") or latest_glossary() is None:
-                        publication = publish_glossary(name=f"content files ({folder.name})")
+                        publication = publish_glossary(name=folder.name, origin=SaveOrigin.CONTENT_FILES)
                         outcomes.append(f"glossary: published as version {publication.number}")
                 for files in procedures:
                     outcome = load_procedure(files, update=update)
