@@ -1,7 +1,7 @@
 from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
-from django_tasks_db.apps import TasksAppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class ContentConfig(AppConfig):
