@@ -2,6 +2,7 @@
 its own language's direction (issue 17, parts 1 and 2)."""
 
 import importlib
+import json
 import re
 
 import pytest
@@ -143,6 +144,42 @@ def test_someone_not_signed_in_is_sent_to_sign_in_and_nothing_is_stored(db):
     response = choose(browser(EN), AR)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not StaffProfile.objects.exists()
+
+
+# What stayed English in the Arabic admin
+
+
+def test_the_arabic_admin_names_the_site_the_sign_in_records_and_the_task_queue_in_arabic(db):
+    user = make_staff("chief", superuser=True)
+    StaffProfile.objects.create(user=user, admin_language=AR)
+    client = browser(EN)
+    client.force_login(user)
+    page = client.get(ADMIN).content.decode()
+    with translation.override(AR):
+        names = [translation.gettext(text) for text in (
+            "Patient education portal", "Sign-in attempts and lockouts", "Background tasks",
+            "Patient education content")]
+    for name in names:
+        assert name in page
+    assert ">Axes<" not in page and "Tasks Database Backend" not in page
+    assert ">Content<" not in page
+
+
+def test_the_arabic_admin_labels_the_doi_in_arabic(admin_in, demo_procedure):
+    page = admin_in.get(change_url(demo_procedure)).content.decode()
+    label = re.search(r'<label[^>]*for="id_citations-0-doi"[^>]*>(.*?)</label>', page).group(1)
+    with translation.override(page_language(admin_in.get(ADMIN))[0]):
+        assert label.startswith(translation.gettext("DOI"))
+
+
+def test_the_admin_s_scripts_speak_the_account_s_language(db):
+    user = make_staff("chief", superuser=True)
+    StaffProfile.objects.create(user=user, admin_language=AR)
+    client = browser(EN)
+    client.force_login(user)
+    catalogue = client.get(f"{ADMIN}jsi18n/").content.decode()
+    wanted = "اختر كل %s"  # the user page's "Choose all %s"
+    assert wanted in catalogue or json.dumps(wanted)[1:-1] in catalogue
 
 
 # History and workflow in the reader's language
