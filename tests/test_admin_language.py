@@ -165,6 +165,21 @@ def test_the_arabic_admin_names_the_site_the_sign_in_records_and_the_task_queue_
     assert ">Content<" not in page
 
 
+def test_each_admin_names_the_page_and_its_questions_in_its_own_language(translator, demo_procedure):
+    client = browser(EN)
+    client.force_login(translator)
+    for code in languages.CODES:
+        choose(client, code)
+        page = client.get(change_url(demo_procedure)).content.decode()
+        title = getattr(demo_procedure, languages.field_name("title", code))
+        assert f"<h2>{title}</h2>" in page
+        question = demo_procedure.questions.first()
+        labels = [label.strip() for label in re.findall(r'inline_label">(.*?)</span>', page, re.S)]
+        assert getattr(question, languages.field_name("question", code)) in labels
+        # A section is named by its kind alone: its page's title is not repeated in every heading.
+        assert f"{demo_procedure.english('title')}: " not in page
+
+
 def test_the_arabic_admin_labels_the_doi_in_arabic(admin_in, demo_procedure):
     page = admin_in.get(change_url(demo_procedure)).content.decode()
     label = re.search(r'<label[^>]*for="id_citations-0-doi"[^>]*>(.*?)</label>', page).group(1)

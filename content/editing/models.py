@@ -98,6 +98,13 @@ class TranslatedContent(models.Model):
     def arabic(self, field):
         return getattr(self, languages.field_name(field, languages.TRANSLATION), None) or ""
 
+    def in_active_language(self, field):
+        """The text in the language of the page being drawn, or the source text while it has
+        none: how the admin names a row (a translator reading the Arabic admin reads the Arabic
+        title in its breadcrumbs and headings)."""
+        return (getattr(self, languages.field_name(field, languages.active()), None)
+                or self.english(field))
+
     def field_state(self, field):
         return freshness.field_state(self.english(field), self.arabic(field),
                                      self.translation.get(field))
@@ -202,7 +209,7 @@ class Procedure(TranslatedContent):
         ]
 
     def __str__(self):
-        return self.english("title") or self.slug
+        return self.in_active_language("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("content:procedure", kwargs={"slug": self.slug})
@@ -255,7 +262,8 @@ class Section(TranslatedContent):
         ]
 
     def __str__(self):
-        return f"{self.procedure}: {self.get_kind_display()}"
+        # Named on its procedure's page, where the procedure's title would only be repeated.
+        return str(self.get_kind_display())
 
     @staticmethod
     def anchor_for(kind):
@@ -280,7 +288,7 @@ class Question(TranslatedContent):
         verbose_name_plural = _("questions")
 
     def __str__(self):
-        return self.english("question")
+        return self.in_active_language("question")
 
 
 doi_validator = RegexValidator(
@@ -418,7 +426,7 @@ class Clinic(TranslatedContent):
         verbose_name_plural = _("clinic")
 
     def __str__(self):
-        return self.english("name")
+        return self.in_active_language("name")
 
     @classmethod
     def current(cls):
@@ -559,7 +567,7 @@ class GlossaryTerm(TranslatedContent):
         verbose_name_plural = _("glossary")
 
     def __str__(self):
-        return self.english("term") or self.slug
+        return self.in_active_language("term") or self.slug
 
 
 class WorkflowEvent(models.Model):
