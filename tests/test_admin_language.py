@@ -446,3 +446,10 @@ def test_a_role_check_still_refuses_an_english_change_from_a_translator_with_the
     response = client.post(change_url(demo_procedure), data)
     assert response.status_code == 200
     assert Procedure.objects.get(pk=demo_procedure.pk).english("title") != "Changed by a translator"
+
+
+def test_what_patients_are_told_about_a_person_is_typed_in_each_language_s_direction(admin_in, reviewer):
+    page = admin_in.get(f"{ADMIN}auth/user/{reviewer.pk}/change/").content.decode()
+    for code in languages.CODES:
+        assert_written_in(page, f"staff_profile-0-{languages.field_name('role', code)}", code)
+    assert 'name="staff_profile-0-admin_language"' in page

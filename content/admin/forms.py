@@ -414,3 +414,12 @@ class GlossaryTermForm(RoleCheckedForm):
     class Meta:
         model = GlossaryTerm
         fields = ("slug", "term", "other_forms", "definition")
+
+
+class StaffProfileForm(forms.ModelForm):
+    """What patients are told about a member of staff, each role text in its own direction, and
+    the language of their admin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_inputs_their_direction(self._meta.model, self.fields)
