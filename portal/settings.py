@@ -62,9 +62,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
-    "axes",
+    # django-axes, named in the admin in its reader's language (content.apps).
+    "content.apps.SignInLockoutsConfig",
     *tasks_framework.APPS,
-    "django_tasks_db",
+    # django-tasks-db's queue, named in the admin in its reader's language (content.apps).
+    "content.apps.BackgroundTasksConfig",
     "content",
 ]
 
@@ -91,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.security.StaffSessionExpiryMiddleware",
+    # Admin pages in the language the staff account chose in the header, whatever the browser
+    # asks for: after LocaleMiddleware (the browser's choice) and authentication (whose account).
+    "content.admin.language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes wants to be last: it turns a locked-out sign-in into its lockout page.

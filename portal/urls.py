@@ -8,7 +8,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
+from content.admin.language import set_admin_language
 from content.handoff import fhir
 from content.handoff.infobutton import infobutton
 from content.site.offline import service_worker
@@ -16,12 +18,15 @@ from content.site.sitemaps import SITEMAPS
 from content.site.views import robots_txt
 from portal import health, security
 
-admin.site.site_header = admin.site.site_title = "Patient education portal"
+# Lazy: worded in each admin page's language (the person's choice, content.admin.language).
+admin.site.site_header = admin.site.site_title = _("Patient education portal")
 
 urlpatterns = [
     # Before the admin's own URLs, whose last pattern answers every address under its path.
     path(f"{settings.ADMIN_PATH}session/stay/", security.stay_signed_in, name="staff_session_stay"),
     path(settings.ADMIN_PATH, admin.site.urls),
+    # The admin header's language switch (a POST), remembered on the staff account.
+    path("i18n/setlang/", set_admin_language, name="set_language"),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
     # Hand-off from a health record: outside the language prefix, the language is a parameter.

@@ -113,7 +113,7 @@ def test_a_does_not_change_the_meaning_tick_is_recorded_in_history_with_who_and_
     assert client.post(change_url(demo_procedure), data).status_code == 302
     event = demo_procedure.events.get(action=WorkflowEvent.Action.MEANING_KEPT)
     assert (event.user, event.user_name, event.revision_number) == (editor, "Erin Editor", 2)
-    assert event.comment == "Overview: Text (Markdown)"
+    assert event.data == {"parts": [{"section": "overview", "field": "body"}]}
     shown = history(client, demo_procedure)
     assert "English edited without changing the meaning" in shown
     assert "Overview: Text (Markdown)" in shown

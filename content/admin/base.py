@@ -22,6 +22,11 @@ class PortalAdminMedia:
         css = {"all": ("css/fonts.css", "css/admin.css")}
 
 
+# modeltranslation's tabs; static/js/admin-tabs.js must come after it (it replaces its choice of
+# the tab a form opens on), and Django orders a model admin's scripts only by the lists naming them.
+MODELTRANSLATION_TABS_SCRIPT = "modeltranslation/js/tabbed_translation_fields.js"
+
+
 # The change form's token naming who opened it, for what, on which revision (KeepsTypedWork).
 KEPT_SAVE_FIELD = "kept_save_token"
 KEPT_SAVE_SALT = "content.admin.kept-save"
@@ -163,7 +168,11 @@ class KeepsTypedWork:
 class TranslatedModelAdmin(PortalAdminMedia, KeepsTypedWork, TabbedTranslationAdmin):
     """English and Arabic in tabs; the form is told who is saving, so that it can disable and
     refuse the fields outside their role (content/admin/forms.py). A save sent after the session
-    ended is kept for its sender (KeepsTypedWork)."""
+    ended is kept for its sender (KeepsTypedWork). The tabs open on the language the person
+    writes (content.admin.language.editing_language, static/js/admin-tabs.js)."""
+
+    class Media(PortalAdminMedia.Media):
+        js = (MODELTRANSLATION_TABS_SCRIPT, "js/admin-tabs.js")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -53,6 +53,6 @@ class ClinicAdmin(TranslatedModelAdmin):
 
 def _who(revision):
     """The person's name and, while it exists, their account: "Dr Jane Roe (jroe)"."""
-    name = revision.created_by_name or "-"
+    name = revision.saved_by or "-"
     account = revision.created_by.get_username() if revision.created_by_id and revision.created_by else ""
     return f"{name} ({account})" if account and account != name else name

@@ -22,6 +22,33 @@ def _same(value, initial):
     return value == initial
 
 
+# Inputs holding addresses, identifiers and numbers, written left to right in every language:
+# slugs, web addresses, e-mail addresses, DOIs, phone numbers, codes.
+LEFT_TO_RIGHT_FIELDS = frozenset({"slug", "url", "doi", "phone", "code", "email"})
+LEFT_TO_RIGHT_TYPES = (forms.SlugField, forms.URLField, forms.EmailField)
+
+
+def give_inputs_their_direction(model, fields):
+    """Each input written in its own language's direction, whatever the admin's language: a
+    translated field's column in language L gets dir and lang of L (English "ltr"/"en", Arabic
+    "rtl"/"ar"); addresses and identifiers "ltr"; any other text (a reference, kept in its
+    original language) "auto", so the browser follows what is typed."""
+    columns = {}
+    if hasattr(model, "translated_text_fields"):
+        columns = {languages.field_name(name, code): code
+                   for name in model.translated_text_fields for code in languages.CODES}
+    for name, field in fields.items():
+        if field.widget.is_hidden:
+            continue
+        code = columns.get(name)
+        if code is not None:
+            field.widget.attrs.update(dir=languages.direction(code), lang=code)
+        elif name in LEFT_TO_RIGHT_FIELDS or isinstance(field, LEFT_TO_RIGHT_TYPES):
+            field.widget.attrs["dir"] = "ltr"
+        elif isinstance(field, forms.CharField):
+            field.widget.attrs["dir"] = "auto"
+
+
 class RoleCheckedForm(forms.ModelForm):
     """Fields outside the user's role are shown disabled; a post that changes one anyway is
     refused with an error naming it, rather than silently ignored."""
@@ -45,6 +72,7 @@ class RoleCheckedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         model = self._meta.model
+        give_inputs_their_direction(model, self.fields)
         if hasattr(model, "translated_text_fields"):
             self.fields["confirm_arabic"].choices = [
                 (name, model._meta.get_field(name).verbose_name)
@@ -263,7 +291,7 @@ class ProcedureForm(RoleCheckedForm, RefusesStaleSaves):
         revision = current.revisions.order_by("-number").first()
         if revision is None:
             return "", current.updated_at
-        return revision.created_by_name, revision.created_at
+        return revision.saved_by, revision.created_at
 
 
 class ClinicForm(RoleCheckedForm, RefusesStaleSaves):
@@ -277,7 +305,7 @@ class ClinicForm(RoleCheckedForm, RefusesStaleSaves):
 
     def saved_in_between(self, current):
         revision = current.revisions.order_by("-number").first()
-        return (revision.created_by_name, revision.created_at) if revision else ("", current.updated_at)
+        return (revision.saved_by, revision.created_at) if revision else ("", current.updated_at)
 
     def base_values(self, loaded_version):
         revision = (self.instance.revisions.filter(number=loaded_version).first()
@@ -386,3 +414,12 @@ class GlossaryTermForm(RoleCheckedForm):
     class Meta:
         model = GlossaryTerm
         fields = ("slug", "term", "other_forms", "definition")
+
+
+class StaffProfileForm(forms.ModelForm):
+    """What patients are told about a member of staff, each role text in its own direction, and
+    the language of their admin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_inputs_their_direction(self._meta.model, self.fields)

@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +104,7 @@ class ProcedureAdmin(PreviewPages, TranslationPages, XliffPages, ProcedurePages,
             return
         revision = procedure.revisions.filter(number=int(loaded)).first() if loaded.isdigit() else None
         latest = revisions.latest_revision(procedure)
-        saved_by = (latest.created_by_name, latest.created_at) if latest else ("", procedure.updated_at)
+        saved_by = (latest.saved_by, latest.created_at) if latest else ("", procedure.updated_at)
         for formset in formsets:
             key = self.SNAPSHOT_PARTS.get(formset.model)
             if key is None:
@@ -198,18 +197,16 @@ class ProcedureAdmin(PreviewPages, TranslationPages, XliffPages, ProcedurePages,
 
 def _kept_meaning(form, formsets):
     """The parts whose English this save changed with "does not change the meaning" ticked, as
-    people read them: "Summary", "Overview: Text (Markdown)"."""
+    data the history words in its reader's language (content.editing.models.part_label)."""
     rows = [form.instance] + [f.instance for formset in formsets for f in formset.forms
                               if f.instance.pk and not getattr(f, "cleaned_data", {}).get("DELETE")]
-    names = []
+    parts = []
     for row in rows:
         for name in getattr(row, "kept_meaning", ()):
-            field = capfirst(row._meta.get_field(name).verbose_name)
             if isinstance(row, Section):
-                names.append(f"{row.get_kind_display()}: {field}")
+                parts.append({"section": row.kind, "field": name})
             elif isinstance(row, Question):
-                names.append(gettext("Question %(number)d: %(field)s")
-                             % {"number": row.position, "field": field})
+                parts.append({"question": row.position, "field": name})
             else:
-                names.append(str(field))
-    return names
+                parts.append({"field": name})
+    return parts

@@ -101,7 +101,8 @@ class ProcedurePages:
             else:
                 text = gettext("failed %(attempts)d times, no longer tried: %(reason)s") % {
                     "attempts": problem.attempts, "reason": problem.reason}
-            rows.append({"name": f"{variant}, {paper}", "state": state.state, "text": text})
+            rows.append({"name": gettext("%(variant)s, %(paper)s") % {"variant": variant, "paper": paper},
+                         "state": state.state, "text": text})
         return rows
 
     def draw_handouts_view(self, request, object_id):

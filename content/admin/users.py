@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from content import languages
 from content.admin.base import PortalAdminMedia
+from content.admin.forms import StaffProfileForm
 from content.editing.models import StaffProfile
 
 
 class StaffProfileInline(PortalAdminMedia, admin.StackedInline):
     model = StaffProfile
+    form = StaffProfileForm
     can_delete = False
-    fields = tuple(languages.field_names("role"))
+    # The admin language is the person's own choice (the header's switch); shown here too.
+    fields = (*languages.field_names("role"), "admin_language")
     verbose_name_plural = _("what patients are told about this person")
 
 

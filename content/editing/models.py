@@ -9,13 +9,14 @@ import datetime
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import classproperty
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from content import languages
@@ -96,6 +97,13 @@ class TranslatedContent(models.Model):
 
     def arabic(self, field):
         return getattr(self, languages.field_name(field, languages.TRANSLATION), None) or ""
+
+    def in_active_language(self, field):
+        """The text in the language of the page being drawn, or the source text while it has
+        none: how the admin names a row (a translator reading the Arabic admin reads the Arabic
+        title in its breadcrumbs and headings)."""
+        return (getattr(self, languages.field_name(field, languages.active()), None)
+                or self.english(field))
 
     def field_state(self, field):
         return freshness.field_state(self.english(field), self.arabic(field),
@@ -207,7 +215,7 @@ class Procedure(TranslatedContent):
         ]
 
     def __str__(self):
-        return self.english("title") or self.slug
+        return self.in_active_language("title") or self.slug
 
     def get_absolute_url(self):
         return reverse("content:procedure", kwargs={"slug": self.slug})
@@ -260,7 +268,8 @@ class Section(TranslatedContent):
         ]
 
     def __str__(self):
-        return f"{self.procedure}: {self.get_kind_display()}"
+        # Named on its procedure's page, where the procedure's title would only be repeated.
+        return str(self.get_kind_display())
 
     @staticmethod
     def anchor_for(kind):
@@ -285,7 +294,7 @@ class Question(TranslatedContent):
         verbose_name_plural = _("questions")
 
     def __str__(self):
-        return self.english("question")
+        return self.in_active_language("question")
 
 
 doi_validator = RegexValidator(
@@ -423,7 +432,7 @@ class Clinic(TranslatedContent):
         verbose_name_plural = _("clinic")
 
     def __str__(self):
-        return self.english("name")
+        return self.in_active_language("name")
 
     @classmethod
     def current(cls):
@@ -442,6 +451,12 @@ class StaffProfile(TranslatedContent):
                     "\"Consultant liver surgeon\"."),
         validators=[reject_unsafe_text],
     )
+    # The language this person's admin is drawn in, whatever their browser asks for; empty: the
+    # browser's (content.admin.language). Not patient-facing, so not translated.
+    admin_language = models.CharField(
+        _("admin language"), max_length=16, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of the admin for this person; empty follows the browser."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")
@@ -458,6 +473,31 @@ def person_name(user):
     return user.get_full_name().strip() or user.get_username()
 
 
+class SaveOrigin(models.TextChoices):
+    """What made a revision other than a person's save of the form. Stored as the code; the
+    sentence is worded when shown, in the reader's language (origin_text)."""
+
+    RESTORED = "restored", _("Restored from an earlier revision")
+    CONTENT_FILES = "content_files", _("Loaded from content files")
+    XLIFF = "xliff", _("Imported from an XLIFF file")
+
+
+def origin_text(code, data):
+    """A revision's note in the active language, from its code and data; "" for no code."""
+    if code == SaveOrigin.RESTORED:
+        return _("Restored from r%(number)d") % {"number": int((data or {}).get("number") or 0)}
+    if code == SaveOrigin.CONTENT_FILES:
+        return str(_("content files"))
+    if code == SaveOrigin.XLIFF:
+        return str(_("XLIFF file"))
+    return ""
+
+
+def origin_who(code):
+    """Who is named for a save no person made: the content files a command loaded."""
+    return str(_("content files")) if code == SaveOrigin.CONTENT_FILES else ""
+
+
 class Revision(models.Model):
     """A snapshot of a procedure's working copy (every text, both languages) after a save."""
 
@@ -469,6 +509,11 @@ class Revision(models.Model):
     )
     # Kept as text too: history must still name who saved after their account is removed.
     created_by_name = models.CharField(max_length=150, blank=True)
+    # How the revision came about, when not by a person's save of the form: a code and its data
+    # (e.g. the revision restored), worded in the reader's language when shown (note_text). `note`
+    # is free text kept as written (notes from before the codes that no code matches).
+    note_code = models.CharField(max_length=24, blank=True, choices=SaveOrigin.choices)
+    note_data = models.JSONField(default=dict, blank=True, encoder=UnicodeJSONEncoder)
     note = models.CharField(max_length=200, blank=True)
     # The snapshot itself, one JSON document: every text of the page in both languages (see
     # content.editing.revisions). Reading a revision reads its texts, with no second query.
@@ -486,6 +531,15 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.procedure} r{self.number}"
+
+    def note_text(self):
+        """The note in the active language: "Restored from r3", or the free text as written."""
+        return origin_text(self.note_code, self.note_data) or self.note
+
+    @property
+    def saved_by(self):
+        """Who saved it as history names them: the person, or what saved it (content files)."""
+        return self.created_by_name or origin_who(self.note_code)
 
 
 class GlossaryTerm(TranslatedContent):
@@ -522,7 +576,7 @@ class GlossaryTerm(TranslatedContent):
         verbose_name_plural = _("glossary")
 
     def __str__(self):
-        return self.english("term") or self.slug
+        return self.in_active_language("term") or self.slug
 
 
 class WorkflowEvent(models.Model):
@@ -546,6 +600,10 @@ class WorkflowEvent(models.Model):
     user_name = models.CharField(max_length=150, blank=True)
     revision_number = models.PositiveIntegerField(null=True, blank=True)
     version_number = models.PositiveIntegerField(null=True, blank=True)
+    # What the portal itself says about the event, as data worded when shown (details): the
+    # revision restored ({"from": 3}), the parts an English edit kept the meaning of ({"parts":
+    # [{"field": "body", "section": "overview"}, ...]}). `comment` is what a person wrote, as written.
+    data = models.JSONField(default=dict, blank=True, encoder=UnicodeJSONEncoder)
     comment = models.TextField(blank=True)
 
     class Meta:
@@ -553,6 +611,36 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.user_name or '-'} at {self.at:%Y-%m-%d %H:%M}"
+
+    def details(self):
+        """The event's details in the active language: the portal's words from `data`, then
+        what a person wrote."""
+        said = []
+        data = self.data or {}
+        if "from" in data:
+            said.append(str(_("From revision %(number)d") % {"number": int(data["from"])}))
+        if data.get("parts"):
+            said.append("; ".join(part_label(part) for part in data["parts"]))
+        if self.comment:
+            said.append(self.comment)
+        return "\n".join(said)
+
+
+def part_label(part):
+    """A field of a page's part as people read it, in the active language: "Summary",
+    "Overview: Text (Markdown)", "Question 2: Answer (Markdown)". `part` is {"field": name} with
+    "section": kind or "question": position for a section's or question's field."""
+    model = Section if "section" in part else Question if "question" in part else Procedure
+    try:
+        field = capfirst(model._meta.get_field(part["field"]).verbose_name)
+    except (KeyError, FieldDoesNotExist):
+        return str(part.get("field", "?"))
+    if "section" in part:
+        kind = dict(Section.Kind.choices).get(part["section"], part["section"])
+        return f"{kind}: {field}"
+    if "question" in part:
+        return str(_("Question %(number)d: %(field)s") % {"number": int(part["question"]), "field": field})
+    return str(field)
 
 
 class ClinicRevision(models.Model):
@@ -564,6 +652,8 @@ class ClinicRevision(models.Model):
     )
     # Kept as text too: history must still name who saved after their account is removed.
     created_by_name = models.CharField(max_length=150, blank=True)
+    # What saved it when no person did (content files), worded when shown (saved_by).
+    note_code = models.CharField(max_length=24, blank=True, choices=SaveOrigin.choices)
     content = models.JSONField(encoder=UnicodeJSONEncoder)
 
     class Meta:
@@ -571,6 +661,10 @@ class ClinicRevision(models.Model):
 
     def __str__(self):
         return f"{self.clinic} r{self.number}"
+
+    @property
+    def saved_by(self):
+        return self.created_by_name or origin_who(self.note_code)
 
 
 class KeptSave(models.Model):

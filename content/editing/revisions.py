@@ -24,6 +24,7 @@ from content.editing.models import (
     ProcedureCode,
     Question,
     Revision,
+    SaveOrigin,
     Section,
     WorkflowEvent,
     person_name,
@@ -102,8 +103,11 @@ def latest_revision(procedure):
 
 
 @transaction.atomic
-def record_revision(procedure, user=None, note=""):
+def record_revision(procedure, user=None, origin="", origin_data=None):
     """Record the working copy as the next revision, unless nothing changed since the last one.
+
+    `origin` (a SaveOrigin) and its data say what made it when it is not a person's save of the
+    form; they are stored as a code and worded when shown, in the reader's language.
 
     Any recorded change makes a published procedure a draft again: patients keep reading the
     live version until a reviewer publishes a newer one.
@@ -115,8 +119,8 @@ def record_revision(procedure, user=None, note=""):
         return None
     revision = Revision.objects.create(
         procedure=procedure, number=(latest.number if latest else 0) + 1,
-        created_by=user, created_by_name=person_name(user) or note, note=note,
-        content=content, digest=digest,
+        created_by=user, created_by_name=person_name(user), note_code=origin,
+        note_data=origin_data or {}, content=content, digest=digest,
     )
     facts = translation_facts(content)
     procedure.revision = revision.number
@@ -163,24 +167,23 @@ def restore(procedure, revision, user):
         Citation.objects.create(procedure=procedure, **values)
     for values in content.get("codes", []):
         ProcedureCode.objects.create(procedure=procedure, **values)
-    restored = record_revision(
-        procedure, user, note=str(_("Restored from r%(number)d") % {"number": revision.number})
-    )
+    restored = record_revision(procedure, user, SaveOrigin.RESTORED, {"number": revision.number})
     WorkflowEvent.objects.create(
         procedure=procedure, action=WorkflowEvent.Action.RESTORED, user=user,
         user_name=person_name(user), revision_number=restored.number if restored else None,
-        comment=str(_("From revision %(number)d") % {"number": revision.number}),
+        data={"from": revision.number},
     )
     return restored
 
 
-def record_kept_meaning(procedure, user, revision, fields):
-    """Record in the history that `user` saved `revision` with English edits to `fields` (their
-    names as people read them) ticked as not changing the meaning, so their Arabic was not
-    flagged: a translator or reviewer can look at what was waved through, and by whom."""
+def record_kept_meaning(procedure, user, revision, parts):
+    """Record in the history that `user` saved `revision` with English edits to `parts` ticked as
+    not changing the meaning, so their Arabic was not flagged: a translator or reviewer can look
+    at what was waved through, and by whom. Each part is {"field": name}, with "section": kind or
+    "question": position for a section's or question's field (models.part_label words it)."""
     return WorkflowEvent.objects.create(
         procedure=procedure, action=WorkflowEvent.Action.MEANING_KEPT, user=user,
-        user_name=person_name(user), revision_number=revision.number, comment="; ".join(fields),
+        user_name=person_name(user), revision_number=revision.number, data={"parts": parts},
     )
 
 
@@ -243,14 +246,16 @@ def compare(before, after):
 
 
 @transaction.atomic
-def save_clinic(clinic, user=None, note=""):
+def save_clinic(clinic, user=None, origin=""):
     """Save the clinic and record the save: its contact block is on every page and handout, so
-    what it said on a given day must be known, as for a procedure."""
+    what it said on a given day must be known, as for a procedure. `origin` (a SaveOrigin) names
+    what saved it when no person did."""
     clinic.revision = (clinic.revision or 0) + 1
     clinic.save()
     content = {"phone": clinic.phone, **_texts(clinic)}
     ClinicRevision.objects.create(clinic=clinic, number=clinic.revision,
                                   created_by=user if getattr(user, "pk", None) else None,
-                                  created_by_name=person_name(user) or note, content=content)
+                                  created_by_name=person_name(user), note_code=origin,
+                                  content=content)
     return clinic
 

@@ -23,6 +23,7 @@ from content.editing.models import (
     Procedure,
     ProcedureCode,
     Question,
+    SaveOrigin,
     Section,
 )
 from content.editing.revisions import latest_revision, record_revision, save_clinic
@@ -365,7 +366,7 @@ def _load_procedure(files, update):
         row.delete()
     sync(Section, "kind", _with_all_languages(files.sections, ("heading", "body")))
     sync(Question, "position", _with_all_languages(files.questions, ("question", "answer")))
-    revision = record_revision(procedure, note="content files")
+    revision = record_revision(procedure, origin=SaveOrigin.CONTENT_FILES)
     if revision is not None:
         outcome = "updated" if outcome == "unchanged" else outcome
     _publish_as_the_files_say(procedure, files)
@@ -434,7 +435,7 @@ def _load_clinic(fields, update):
     if _update(clinic, fields) or clinic.pk is None:
         _validate(clinic, "clinic.toml", "the clinic")
         clinic.actor = fields.get("translated_by", "")
-        save_clinic(clinic, note="content files")
+        save_clinic(clinic, origin=SaveOrigin.CONTENT_FILES)
         outcome = "updated" if outcome == "unchanged" else outcome
     return outcome
 
@@ -545,7 +546,7 @@ def load_content_folder(content, update=False):
             loaded = load_glossary(content.glossary, update=update)
             outcomes.append(f"glossary: {loaded}")
             if loaded in ("created", "updated") or latest_glossary() is None:
-                publication = publish_glossary(name=f"content files ({content.folder.name})")
+                publication = publish_glossary(name=content.folder.name, origin=SaveOrigin.CONTENT_FILES)
                 outcomes.append(f"glossary: published as version {publication.number}")
         for files in content.procedures:
             outcome = load_procedure(files, update=update)

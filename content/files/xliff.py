@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from content import languages
 from content.editing import freshness, roles
-from content.editing.models import Procedure, Question, Section, person_name, reject_raw_html
+from content.editing.models import Procedure, Question, SaveOrigin, Section, person_name, reject_raw_html
 from content.editing.revisions import record_revision
 from content.rendering.markdown import authoring_problems, missing_citations, plain_text_problems
 
@@ -380,7 +380,7 @@ def import_xliff(data, user, language=None, only=None):
                 result.imported.append(change.text.unit_id)
                 if change.english_changed:
                     result.outdated.append(change.text.unit_id)
-            revision = record_revision(procedure, user, note="XLIFF")
+            revision = record_revision(procedure, user, SaveOrigin.XLIFF)
             if revision is not None:
                 result.revisions.append((procedure, revision))
     return result

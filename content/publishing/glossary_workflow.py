@@ -18,10 +18,11 @@ from content.publishing.public_content import public_content_changed
 from content.publishing.workflow import WorkflowRefused
 
 
-def publish_glossary(user=None, name=""):
+def publish_glossary(user=None, name="", origin=""):
     """Publish the glossary's working copy as the next glossary publication and return it.
 
-    `user` must be a clinical reviewer; the content loader passes none and names the files."""
+    `user` must be a clinical reviewer; the content loader passes none, the origin
+    (SaveOrigin.CONTENT_FILES) and the folder's name."""
     if user is not None and not roles.can_publish(user):
         raise WorkflowRefused(_("Only a clinical reviewer may publish the glossary."))
     with transaction.atomic():
@@ -34,6 +35,7 @@ def publish_glossary(user=None, name=""):
         number = (GlossaryPublication.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         publication = GlossaryPublication.objects.create(
             number=number, published_by=user, published_by_name=person_name(user) or name,
+            note_code=origin,
             terms=working_glossary(),
         )
         public_content_changed()

@@ -5,7 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from content.editing.models import Procedure, Revision, UnicodeJSONEncoder
+from content.editing.models import (
+    Procedure,
+    Revision,
+    SaveOrigin,
+    UnicodeJSONEncoder,
+    origin_who,
+)
 
 
 class Publication(models.Model):
@@ -76,6 +82,9 @@ class GlossaryPublication(models.Model):
     )
     # Kept as text too: history must still name who published after their account is removed.
     published_by_name = models.CharField(max_length=150, blank=True)
+    # What published it when no person did (content files, then published_by_name names the
+    # folder), worded when shown in the reader's language (published_by_label).
+    note_code = models.CharField(max_length=24, blank=True, choices=SaveOrigin.choices)
     # [{"slug": ..., "term_en": ..., "term_ar": ..., "definition_en": ..., "translation": {...}}]
     terms = models.JSONField(default=list, encoder=UnicodeJSONEncoder)
 
@@ -86,6 +95,15 @@ class GlossaryPublication(models.Model):
 
     def __str__(self):
         return f"glossary v{self.number}"
+
+    @property
+    def published_by_label(self):
+        """Who published it, as the history names them: "Dr Rana Reviewer", or "content files
+        (demo)" in the reader's language."""
+        who = origin_who(self.note_code)
+        if who and self.published_by_name:
+            return f"{who} ({self.published_by_name})"
+        return who or self.published_by_name
 
 
 class PublicContent(models.Model):

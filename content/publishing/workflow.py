@@ -70,7 +70,7 @@ def _latest_or_refuse(procedure, seen_revision):
         raise WorkflowRefused(_(
             "The page changed after you opened it: revision %(number)d was saved by %(who)s at "
             "%(when)s. Look at the new text, then try again.") % {
-                "number": revision.number, "who": revision.created_by_name or _("someone"),
+                "number": revision.number, "who": revision.saved_by or _("someone"),
                 "when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")})
     return revision
 
