@@ -17,6 +17,7 @@ from content.admin.display import arabic_state_html, translation_status_html
 from content.admin.forms import MISSING, ProcedureForm
 from content.admin.inlines import CitationInline, CodeInline, QuestionInline, SectionInline
 from content.admin.procedure_pages import ProcedurePages
+from content.admin.writing_help import PublishChecklist, WritingHelpAdmin
 from content.editing import revisions, roles
 from content.editing.models import Citation, Procedure, Question, Section
 from content.publishing.models import Publication
@@ -41,7 +42,7 @@ class ArabicStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ProcedurePages, TranslatedModelAdmin):
+class ProcedureAdmin(WritingHelpAdmin, PublishChecklist, ProcedurePages, TranslatedModelAdmin):
     form = ProcedureForm
     list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
                     "preview_link")
