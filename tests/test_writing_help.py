@@ -167,8 +167,20 @@ def test_the_change_page_shows_each_texts_figure_long_sentences_and_terms_withou
     for sentence in arabic.long_sentences:
         assert sentence.text in panel
     assert 'data-for="id_summary_en"' in page_html and 'data-for="id_questions-0-answer_ar"' in page_html
-    assert 'data-for="id_title_en"' not in page_html  # a title is a label, not sentences
     assert "js/writing-help.js" in page_html
+
+
+def test_a_title_or_heading_lists_its_glossary_terms_but_gets_no_reading_grade(
+        client, demo_procedure, translator):
+    page_html = change_page(as_user(client, translator), demo_procedure)
+    title = words_of(panel_of(page_html, "id_title_en"))
+    assert "chemotherapy — العلاج الكيميائي" in title
+    assert "Flesch-Kincaid" not in title and "long sentence" not in title
+    assert 'data-for="id_sections-0-heading_ar"' in page_html
+    response = ask(client, text="Chemotherapy", language=ENGLISH, measure="0")
+    assert response.status_code == 200
+    assert response.json()["reading"] is None
+    assert [t["slug"] for t in response.json()["terms"]] == ["chemotherapy"]
 
 
 def test_the_panel_is_in_the_arabic_admin_too(client, demo_procedure, translator):

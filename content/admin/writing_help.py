@@ -6,8 +6,8 @@ figures, where a clinical reviewer publishes.
   shows a panel drawn on the server with the page, so it is there without JavaScript.
   static/js/writing-help.js asks the staff-only endpoint (`writing_help_view`, POST with the CSRF
   token) for a new panel as the person types, a moment after they pause.
-- Titles, short names and headings are labels rather than sentences: a reading grade of three
-  words says nothing, so they get no panel.
+- Titles, short names and headings (LABEL_FIELDS) are labels rather than sentences: a reading
+  grade of three words says nothing, so their panel lists only the glossary terms they use.
 - Terms come from the glossary patients read (its latest publication, which a clinical reviewer
   reviewed), never from the working copy, so translators are shown only approved Arabic.
 - The checklist warns when an English text reads above READING_GRADE_LIMIT; publishing stays
@@ -20,6 +20,7 @@ from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -41,6 +42,11 @@ PROSE_FIELDS = {
     Question: ("question", "answer"),
     GlossaryTerm: ("definition",),
     Clinic: ("emergency_instructions",),
+}
+# Labels patients read: glossary terms only.
+LABEL_FIELDS = {
+    Procedure: ("title", "short_name", "also_known_as"),
+    Section: ("heading",),
 }
 PANEL_TEMPLATE = "admin/content/writing_help/panel.html"
 PANEL_BODY_TEMPLATE = "admin/content/writing_help/panel_body.html"
@@ -85,13 +91,15 @@ def terms_in(text, language, glossary):
 # --- The panel ----------------------------------------------------------------------------------
 
 
-def panel_context(text, language, glossary):
-    reading = readability.measure(text or "", language)
+def panel_context(text, language, glossary, measures=True):
+    """What the panel shows; a label's (`measures` false) has no reading level."""
+    reading = readability.measure(text or "", language) if measures else None
     return {
+        "measures": measures,
         "reading": reading,
-        "above_limit": reading.above(grade_limit()),
+        "above_limit": bool(reading) and reading.above(grade_limit()),
         "limit": f"{grade_limit():g}",
-        "higher_is_easier": bool(reading.measure)
+        "higher_is_easier": bool(reading and reading.measure)
         and not readability.MEASURES[reading.measure]["higher_is_harder"],
         "terms": terms_in(text or "", language, glossary),
         "text_language": language,
@@ -111,18 +119,20 @@ class WritingHelpWidget:
 
     writing_help_language = languages.SOURCE
     writing_help_url = ""
+    writing_help_measures = True  # False for a label: glossary terms only
     writing_help_glossary = staticmethod(list)  # a function: the glossary, read once per request
 
     def render(self, name, value, attrs=None, renderer=None):
         field = super().render(name, value, attrs, renderer)
         field_id = (attrs or {}).get("id") or self.attrs.get("id") or ""
-        context = panel_context(value or "", self.writing_help_language, self.writing_help_glossary())
+        context = panel_context(value or "", self.writing_help_language, self.writing_help_glossary(),
+                                self.writing_help_measures)
         context |= {"field_id": field_id, "url": self.writing_help_url,
                     "body_template": PANEL_BODY_TEMPLATE}
         return mark_safe(field + render_to_string(PANEL_TEMPLATE, context))
 
 
-def give_help(widget, language, url, glossary):
+def give_help(widget, language, url, glossary, measures=True):
     """Make `widget` draw the help panel after itself, keeping its class, attributes and
     whatever else the admin and modeltranslation gave it."""
     cls = widget.__class__
@@ -131,6 +141,7 @@ def give_help(widget, language, url, glossary):
     widget.writing_help_language = language
     widget.writing_help_url = url
     widget.writing_help_glossary = glossary
+    widget.writing_help_measures = measures
     return widget
 
 
@@ -158,10 +169,11 @@ class HelpsWriting:
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         language = getattr(db_field, "language", None)
         translated = getattr(getattr(db_field, "translated_field", None), "name", None)
+        prose = translated in PROSE_FIELDS.get(self.model, ())
         if (formfield is not None and language in languages.CODES
-                and translated in PROSE_FIELDS.get(self.model, ())):
+                and (prose or translated in LABEL_FIELDS.get(self.model, ()))):
             give_help(formfield.widget, language, reverse(self.writing_help_url_name()),
-                      _request_glossary(request))
+                      _request_glossary(request), measures=prose)
         return formfield
 
 
@@ -180,7 +192,8 @@ class WritingHelpAdmin(HelpsWriting):
 
     def writing_help_view(self, request):
         """POST text=...&language=...: the panel for that text, as JSON ({"html", "reading",
-        "terms"}). Staff who may see this model only; anything else is refused with a reason."""
+        "terms"}); with measure=0 (a label's panel), the terms only and "reading" null. Staff
+        who may see this model only; anything else is refused with a reason."""
         user = request.user
         if not (user.is_active and user.is_staff and self.has_view_or_change_permission(request)):
             return _refused(gettext("Only signed-in staff may ask for writing help."), 403)
@@ -197,11 +210,11 @@ class WritingHelpAdmin(HelpsWriting):
             return _refused(gettext("The text is longer than %(limit)d characters, the most a "
                                     "text may hold.") % {"limit": MARKDOWN_MAX_CHARS}, 400)
         glossary = approved_glossary()
-        context = panel_context(text, language, glossary)
+        context = panel_context(text, language, glossary, request.POST.get("measure") != "0")
         reading = context["reading"]
         return JsonResponse({
             "html": render_to_string(PANEL_BODY_TEMPLATE, context, request=request),
-            "reading": reading.as_json() | {"above_limit": context["above_limit"]},
+            "reading": reading.as_json() | {"above_limit": context["above_limit"]} if reading else None,
             "terms": context["terms"],
         })
 
@@ -240,8 +253,12 @@ def _column(code):
     return heading
 
 
+def _field_name(model, field):
+    return str(capfirst(model._meta.get_field(field).verbose_name))
+
+
 def _measured_parts(content):
-    yield gettext("Summary"), content["procedure"], "summary"
+    yield _field_name(Procedure, "summary"), content["procedure"], "summary"
     for section in content["sections"]:
         try:
             kind = Section.Kind(section["kind"]).label
@@ -249,8 +266,9 @@ def _measured_parts(content):
             kind = section["kind"]
         yield str(kind), section, "body"
     for number, question in enumerate(content["questions"], start=1):
-        yield gettext("Question %(number)d") % {"number": number}, question, "question"
-        yield gettext("Answer %(number)d") % {"number": number}, question, "answer"
+        for field in ("question", "answer"):
+            yield (gettext("Question %(number)d: %(field)s")
+                   % {"number": number, "field": _field_name(Question, field)}), question, field
 
 
 class PublishChecklist:

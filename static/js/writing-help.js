@@ -32,6 +32,7 @@
     var body = new URLSearchParams();
     body.set("text", field.value);
     body.set("language", panel.getAttribute("data-language"));
+    body.set("measure", panel.getAttribute("data-measure") || "1");
     body.set("csrfmiddlewaretoken", csrfToken(field));
     panel.setAttribute("aria-busy", "true");
     fetch(panel.getAttribute("data-writing-help"), {

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from content import languages
 from content.rendering import readability
+from tests.browser.pages import WCAG_AA_TAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +60,7 @@ def type_into(page, field_id, text):
 
 @pytest.mark.parametrize("admin_language", [ENGLISH, ARABIC])
 def test_typing_updates_the_figure_long_sentences_and_glossary_terms_beside_the_text(
-        staff_page, admin_language):
+        staff_page, axe, admin_language):
     page = staff_page(admin_language)
     for field_id, text, code, approved in [
         ("id_sections-0-body_en", NEW_ENGLISH, ENGLISH, "القسطرة"),
@@ -77,3 +78,7 @@ def test_typing_updates_the_figure_long_sentences_and_glossary_terms_beside_the_
         assert len(expected.long_sentences) == 1
         expect(panel.locator(".writing-help__sentence")).to_have_text(expected.long_sentences[0].text)
         assert panel.locator(".writing-help__sentence").get_attribute("lang") == code
+    # The panels themselves pass WCAG 2.x A/AA (the rest of Django's admin is not ours to judge here).
+    options = {"runOnly": {"type": "tag", "values": list(WCAG_AA_TAGS)}, "resultTypes": ["violations"]}
+    violations = axe.run(page, context=".writing-help", options=options).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
