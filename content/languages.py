@@ -117,3 +117,16 @@ def translated_fields(model):
     from modeltranslation.translator import translator
 
     return tuple(sorted(translator.get_options_for_model(model).fields))
+
+
+# Reading level (content.rendering.readability), by language code: the measure each language's
+# texts are scored with (a textstat function), and how many words make a sentence long.
+# English: the Flesch-Kincaid grade, a school grade (patient texts aim at 8 or below); a
+# sentence of more than 20 words is long (plain-language guides for health writing put the
+# average at 15 to 20). Arabic: OSMAN (El-Haj and Rayson, LREC 2016), made for Arabic, where a
+# higher score reads more easily. Arabic writes "and", "the", "with" and "to" as parts of the
+# next word, yet joins clauses with و where English starts a new sentence: the demo's Arabic
+# sentences average 10.8 words against 10.0 for its English, so a sentence of more than 22
+# Arabic words (20 and that tenth more) is as long as an English one of more than 20.
+READING_MEASURES = {"en": "flesch_kincaid_grade", "ar": "osman"}
+LONG_SENTENCE_WORDS = {"en": 20, "ar": 22}

@@ -289,6 +289,9 @@ HANDOUT_CLAIMED_RECHECK_SECONDS = 30
 
 # How long a clinician's review holds: publishing sets the next review due this many months on.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
+# The school grade (Flesch-Kincaid) above which the publish checklist warns that an English text
+# reads too hard; it warns, the reviewer decides (content.admin.writing_help).
+READING_GRADE_LIMIT = float(os.environ.get("READING_GRADE_LIMIT", "8"))
 
 # How long the shared cache keeps a public page; any change a reader could see, or a new day,
 # makes it unasked-for at once (content.site.page_cache).

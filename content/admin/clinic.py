@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from content.admin.base import TranslatedModelAdmin
 from content.admin.display import translation_status_html
 from content.admin.forms import ClinicForm
+from content.admin.writing_help import WritingHelpAdmin
 from content.editing import revisions
 from content.editing.models import Clinic
 from content.handouts import tasks as handout_tasks
 
 
 @admin.register(Clinic)
-class ClinicAdmin(TranslatedModelAdmin):
+class ClinicAdmin(WritingHelpAdmin, TranslatedModelAdmin):
     form = ClinicForm
     list_display = ("name", "phone", "updated_at")
     readonly_fields = ("translation_status", "recorded_changes")

@@ -17,6 +17,7 @@ from content import languages
 from content.admin.base import TranslatedModelAdmin
 from content.admin.display import translation_status_html
 from content.admin.forms import GlossaryTermForm
+from content.admin.writing_help import WritingHelpAdmin
 from content.editing import roles
 from content.editing.models import GlossaryTerm
 from content.publishing.glossary import latest_glossary, unpublished_changes
@@ -25,7 +26,7 @@ from content.publishing.workflow import WorkflowRefused
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(TranslatedModelAdmin):
+class GlossaryTermAdmin(WritingHelpAdmin, TranslatedModelAdmin):
     """The glossary, with English and Arabic tabs."""
 
     form = GlossaryTermForm

@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationStackedInline
 
 from content.admin.display import translation_status_html
 from content.admin.forms import CitationFormSet, PartForm, RoleCheckedFormSet
+from content.admin.writing_help import HelpsWriting
 from content.editing import roles
 from content.editing.models import Citation, ProcedureCode, Question, Section
 
@@ -36,7 +37,7 @@ class RoleCheckedInlineMixin:
         return roles.can_edit_english(request.user) and super().has_delete_permission(request, obj)
 
 
-class TranslatedPartInline(RoleCheckedInlineMixin, TranslationStackedInline):
+class TranslatedPartInline(HelpsWriting, RoleCheckedInlineMixin, TranslationStackedInline):
     form = PartForm
     extra = 0
     readonly_fields = ("translation_status",)

@@ -18,6 +18,7 @@ from content.admin.inlines import CitationInline, CodeInline, QuestionInline, Se
 from content.admin.preview import PreviewPages
 from content.admin.procedure_pages import ProcedurePages
 from content.admin.translation_view import TranslationPages
+from content.admin.writing_help import PublishChecklist, WritingHelpAdmin
 from content.admin.xliff import XliffPages
 from content.editing import revisions, roles
 from content.editing.models import Citation, Procedure, Question, Section
@@ -43,7 +44,8 @@ class ArabicStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(PreviewPages, TranslationPages, XliffPages, ProcedurePages, TranslatedModelAdmin):
+class ProcedureAdmin(WritingHelpAdmin, PublishChecklist, PreviewPages, TranslationPages, XliffPages,
+                     ProcedurePages, TranslatedModelAdmin):
     form = ProcedureForm
     list_display = ("title", "workflow_state", "arabic_state", "review_state", "updated_at",
                     "preview_link")
