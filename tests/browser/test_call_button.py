@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 BUTTON = ".site-header__phone"
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 # The demo clinic opens Monday to Friday, 08:00 to 17:00, America/Chicago (UTC-6 in December).
 # The reader's browser is in Tokyo (UTC+9), where the clock says the opposite for the first two.
 READER_TIME_ZONE = "Asia/Tokyo"
