@@ -27,7 +27,7 @@ class QuestionTranslation(TranslationOptions):
 
 @register(Clinic)
 class ClinicTranslation(TranslationOptions):
-    fields = ("name", "address", "emergency_instructions")
+    fields = ("name", "address", "emergency_instructions", "after_hours_note")
     required_languages = {languages.SOURCE: ("name",), "default": ()}
 
 

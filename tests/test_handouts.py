@@ -50,7 +50,7 @@ def test_a_handout_carries_clinic_dates_version_qr_code_and_citations(
     assert "Version 1, published" in html or "الإصدار 1، نُشر" in html
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html.split("handout-version-id")[1])
     assert html.count('class="qr-code"') == (2 if variant == "bilingual" else 1)
-    assert re.findall(r'<li id="cite-(\d+)"', html) == [str(n) for n in range(1, 12)]
+    assert re.findall(r'<li id="cite-(\d+)"', html) == [str(n) for n in range(1, 16)]
     assert "doi:10.1159/000537887" in html
 
 

@@ -41,14 +41,14 @@ def test_loading_the_demo_twice_changes_nothing():
     assert snapshot() == first
 
 
-def test_the_demo_holds_every_section_kind_eleven_citations_and_both_languages():
+def test_the_demo_holds_every_section_kind_fifteen_citations_and_both_languages():
     load()
     procedure = Procedure.objects.get(slug=DEMO_SLUG)
     assert procedure.is_live and procedure.live_version.number == 1
     assert procedure.live_version.document["reviewer"]["name"] == "Portal editorial team"
     assert procedure.status == Procedure.Status.PUBLISHED
     assert sorted(procedure.sections.values_list("kind", flat=True)) == sorted(Section.Kind.values)
-    assert procedure.citations.count() == 11
+    assert procedure.citations.count() == 15
     for section in procedure.sections.all():
         assert section.body_en and section.body_ar, section.kind
     for question in procedure.questions.all():
@@ -180,12 +180,12 @@ def test_a_plain_text_a_file_breaks_the_rule_with_is_refused_naming_file_and_fie
 def test_a_citation_the_admin_would_refuse_is_refused_from_a_file_too(demo_copy, entry, message):
     toml = demo_copy / DEMO_SLUG / "procedure.toml"
     toml.write_text(
-        toml.read_text(encoding="utf-8") + f"\n[[citations]]\nnumber = 12\nauthors = \"X\"\n{entry}\n",
+        toml.read_text(encoding="utf-8") + f"\n[[citations]]\nnumber = 16\nauthors = \"X\"\n{entry}\n",
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as error:
         load(str(demo_copy))
-    assert "citation 12" in str(error.value) and message in str(error.value)
+    assert "citation 16" in str(error.value) and message in str(error.value)
     assert not Procedure.objects.exists() and not Clinic.objects.exists()
 
 
@@ -197,7 +197,7 @@ def test_loading_works_and_reports_in_english_whatever_language_is_active(demo_c
     assert Procedure.objects.get(slug=DEMO_SLUG).title_en.startswith("Hepatic artery")
     toml = demo_copy / DEMO_SLUG / "procedure.toml"
     toml.write_text(
-        toml.read_text(encoding="utf-8") + '\n[[citations]]\nnumber = 12\nauthors = "X"\nurl = "x:y"\n',
+        toml.read_text(encoding="utf-8") + '\n[[citations]]\nnumber = 16\nauthors = "X"\nurl = "x:y"\n',
         encoding="utf-8",
     )
     with translation.override("ar"), pytest.raises(CommandError) as error:

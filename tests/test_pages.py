@@ -91,14 +91,14 @@ def test_the_shipped_demo_is_complete_in_arabic(client, demo_procedure):
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_appendix_lists_all_eleven_references_with_doi_links(client, demo_procedure, language):
+def test_the_appendix_lists_all_fifteen_references_with_their_links(client, demo_procedure, language):
     html = html_of(client.get(f"/{language}/procedures/{DEMO_SLUG}/"))
     appendix = html.split('id="references"')[1]
-    assert re.findall(r'<li id="cite-(\d+)"', appendix) == [str(n) for n in range(1, 12)]
+    assert re.findall(r'<li id="cite-(\d+)"', appendix) == [str(n) for n in range(1, 16)]
     assert '<a class="citation__link" href="https://doi.org/10.1159/000537887">' in appendix
     assert "Kuemmerli C, et al." in appendix
     # References stay in their original language, marked so, inside an Arabic page too.
-    assert appendix.count('lang="en" dir="ltr"') >= 11
+    assert appendix.count('lang="en" dir="ltr"') >= 15
 
 
 def test_citation_markers_link_to_the_appendix_and_the_appendix_links_back(client, demo_procedure):

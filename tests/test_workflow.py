@@ -301,7 +301,7 @@ def test_the_admin_refuses_a_marker_without_its_citation_and_deleting_a_cited_on
     response = admin_client.post(change_url(demo_procedure), data)
     assert response.status_code == 200
     assert "cites [^1], but there is no reference 1" in response.content.decode()
-    assert demo_procedure.citations.count() == 11
+    assert demo_procedure.citations.count() == 15
 
 
 def test_publishing_a_revision_other_than_the_one_the_reviewer_saw_is_refused(

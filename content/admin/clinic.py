@@ -22,9 +22,10 @@ from content.handouts import tasks as handout_tasks
 @admin.register(Clinic)
 class ClinicAdmin(WritingHelpAdmin, TranslatedModelAdmin):
     form = ClinicForm
-    list_display = ("name", "phone", "updated_at")
+    list_display = ("name", "phone", "after_hours_phone", "updated_at")
     readonly_fields = ("translation_status", "recorded_changes")
-    fields = ("name", "phone", "address", "emergency_instructions", "translation_status",
+    fields = ("name", "phone", "address", "emergency_instructions", "open_days", "opens_at",
+              "closes_at", "time_zone", "after_hours_phone", "after_hours_note", "translation_status",
               "english_keeps_meaning", "confirm_arabic", "loaded_version", "recorded_changes")
 
     def has_add_permission(self, request):

@@ -297,7 +297,8 @@ class ProcedureForm(RoleCheckedForm, RefusesStaleSaves):
 class ClinicForm(RoleCheckedForm, RefusesStaleSaves):
     class Meta:
         model = Clinic
-        fields = ("name", "phone", "address", "emergency_instructions")
+        fields = ("name", "phone", "address", "emergency_instructions", "open_days", "opens_at",
+                  "closes_at", "time_zone", "after_hours_phone", "after_hours_note")
 
     def editable_fields(self, user):
         # Whoever may change the clinic (a reviewer, a clinic administrator) changes it whole.

@@ -7,6 +7,7 @@ language (content.editing.revisions); content.publishing turns a revision into w
 
 import datetime
 import re
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -403,6 +404,32 @@ class ProcedureCode(models.Model):
             raise ValidationError({"code": ValidationError(system.hint, code="code_format")})
 
 
+class OpenDays(models.TextChoices):
+    MONDAY_TO_FRIDAY = "mon-fri", _("Monday to Friday")
+    SUNDAY_TO_THURSDAY = "sun-thu", _("Sunday to Thursday")
+    MONDAY_TO_SATURDAY = "mon-sat", _("Monday to Saturday")
+    EVERY_DAY = "every-day", _("Every day")
+
+
+OPEN_WEEKDAYS = {
+    OpenDays.MONDAY_TO_FRIDAY: ("Mon", "Tue", "Wed", "Thu", "Fri"),
+    OpenDays.SUNDAY_TO_THURSDAY: ("Sun", "Mon", "Tue", "Wed", "Thu"),
+    OpenDays.MONDAY_TO_SATURDAY: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
+    OpenDays.EVERY_DAY: ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
+}
+
+
+def validate_time_zone(name):
+    """An IANA time zone name the server (and so every browser's Intl) knows."""
+    if not name:
+        return
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("“%(name)s” is not a time zone name such as Asia/Riyadh."),
+                              params={"name": name}, code="time_zone") from None
+
+
 class Clinic(TranslatedContent):
     """The deploying clinic: one row, shown on every page and handout.
 
@@ -424,6 +451,28 @@ class Clinic(TranslatedContent):
         ),
         validators=[reject_unsafe_text],
     )
+    # Opening hours: when `phone` answers. Outside them (and on public holidays, which the
+    # after-hours note can say) a patient calls `after_hours_phone`. Pages show both numbers with
+    # the hours; a script on the reader's device marks the one for now (pages are cached whole,
+    # so the server never chooses by the clock).
+    open_days = models.CharField(_("open on"), max_length=10, choices=OpenDays.choices,
+                                 default=OpenDays.MONDAY_TO_FRIDAY)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone],
+        help_text=_("The clinic's time zone, e.g. Asia/Riyadh or America/Chicago: the opening hours "
+                    "are in it. Empty: the site's time zone."),
+    )
+    after_hours_phone = models.CharField(
+        _("after-hours phone"), max_length=40, blank=True, validators=[reject_unsafe_text],
+        help_text=_("The number that answers outside opening hours, day and night."),
+    )
+    after_hours_note = models.TextField(
+        _("after-hours note"), blank=True, validators=[reject_unsafe_text],
+        help_text=_("Who answers the after-hours number, e.g. \"A doctor on call answers at night, at "
+                    "weekends and on public holidays.\""),
+    )
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -433,6 +482,26 @@ class Clinic(TranslatedContent):
 
     def __str__(self):
         return self.in_active_language("name")
+
+    def clean(self):
+        super().clean()
+        if (self.opens_at is None) != (self.closes_at is None):
+            raise ValidationError(_("Give both the opening and the closing time, or neither."))
+        if self.opens_at is not None and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("The clinic must close after it opens.")})
+
+    @property
+    def has_hours(self):
+        return self.opens_at is not None and self.closes_at is not None
+
+    @property
+    def hours_time_zone(self):
+        return self.time_zone or settings.TIME_ZONE
+
+    @property
+    def open_weekdays(self):
+        """The open days as English short day names ("Mon Tue ..."), for the page's script."""
+        return " ".join(OPEN_WEEKDAYS[self.open_days])
 
     @classmethod
     def current(cls):

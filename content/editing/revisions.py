@@ -245,6 +245,14 @@ def compare(before, after):
     return [part for part in parts if part.changed]
 
 
+# The clinic's fields that are the same in every language, as a recorded change keeps them.
+CLINIC_FIELDS = ("phone", "after_hours_phone", "open_days", "opens_at", "closes_at", "time_zone")
+
+
+def _snapshot_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 @transaction.atomic
 def save_clinic(clinic, user=None, origin=""):
     """Save the clinic and record the save: its contact block is on every page and handout, so
@@ -252,7 +260,7 @@ def save_clinic(clinic, user=None, origin=""):
     what saved it when no person did."""
     clinic.revision = (clinic.revision or 0) + 1
     clinic.save()
-    content = {"phone": clinic.phone, **_texts(clinic)}
+    content = {name: _snapshot_value(getattr(clinic, name)) for name in CLINIC_FIELDS} | _texts(clinic)
     ClinicRevision.objects.create(clinic=clinic, number=clinic.revision,
                                   created_by=user if getattr(user, "pk", None) else None,
                                   created_by_name=person_name(user), note_code=origin,

@@ -48,8 +48,10 @@ PROCEDURE_TEXT_KEYS = {"title", "short_name", "also_known_as", "summary"}
 PUBLICATION_TEXT_KEYS = {"reviewer_role"}
 CITATION_KEYS = {"number", "kind", "authors", "title", "source", "year", "date", "doi", "url",
                  "accessed"}
-CLINIC_KEYS = {"phone", *languages.CODES}
-CLINIC_TEXT_KEYS = {"name", "address", "emergency_instructions"}
+CLINIC_TEXT_FIELDS = {"phone", "after_hours_phone", "open_days", "time_zone"}
+CLINIC_TIME_FIELDS = {"opens_at", "closes_at"}
+CLINIC_KEYS = {*CLINIC_TEXT_FIELDS, *CLINIC_TIME_FIELDS, *languages.CODES}
+CLINIC_TEXT_KEYS = {"name", "address", "emergency_instructions", "after_hours_note"}
 GLOSSARY_KEYS = {"terms"}
 GLOSSARY_TERM_KEYS = {"slug", *languages.CODES}
 GLOSSARY_TEXT_KEYS = {"term", "other_forms", "definition"}
@@ -408,8 +410,13 @@ def read_clinic_file(path):
     path = Path(path)
     data = _read_toml(path)
     _check_keys(path, data, CLINIC_KEYS)
-    phone = _check_type(path, data.get("phone", ""), str, "phone")
-    fields = {"phone": _plain_text(path, phone, "phone")}
+    fields = {}
+    for name in sorted(CLINIC_TEXT_FIELDS):
+        if name in data or name == "phone":
+            value = _check_type(path, data.get(name, ""), str, name)
+            fields[name] = _plain_text(path, value, name)
+    for name in sorted(CLINIC_TIME_FIELDS):  # TOML local times: opens_at = 08:00:00
+        fields[name] = _check_type(path, data[name], datetime.time, name) if name in data else None
     for language in languages.CODES:
         texts = data.get(language, {})
         _check_keys(path, texts, CLINIC_TEXT_KEYS, f"[{language}]")

@@ -124,7 +124,8 @@ def handout_context(handout):
     # citation numbers are the same in every language, so one appendix serves them all.
     sections = [
         {"anchor": views[0].anchor, "versions": [
-            {"language": e["language"], "dir": e["dir"], "section": view}
+            {"language": e["language"], "dir": e["dir"], "section": view,
+             "clinic_text": e["clinic_text"]}
             for e, view in zip(editions, views, strict=True)
         ]}
         for views in zip(*(e["sections"] for e in editions), strict=True)
