@@ -1,0 +1,113 @@
+"""Misspelt query words: the keys a word is one or two typing slips away from.
+
+Every search key a published page has is in the vocabulary, with its *deletion neighbourhood*
+(SymSpell's idea): the spellings made by leaving out up to one or two of its letters, as rows of
+SearchVariant. A query word's own neighbourhood, looked up in those rows by an index, gives every
+key that may be close to it; the edit distance (letters added, left out, changed, or two
+neighbours swapped) of each is then counted here, and the closest ones within the allowance are
+the word's corrections. Exact on both databases (equality on an index, no similarity function,
+no collation), deterministic (no clock, no load: ties go by code point) and bounded: a word of
+n <= MAX_WORD letters has at most 1 + n + n(n-1)/2 spellings to look up.
+
+What a word may be corrected to:
+- the allowance grows with the word (`allowed_edits`): none under four letters (most short words
+  are one letter away from several others), one up to seven, two from eight;
+- only a word no page has (a key of a live page, in any language) is corrected: "liver" is not
+  taken for "lover", and a word that is a known key finds what it finds;
+- only the closest keys, at most MAX_CORRECTIONS of them: "jaundise" finds "jaundice", not every
+  word two letters away from it.
+"""
+
+import itertools
+
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Substr
+
+from content.search.models import SearchKey, SearchVariant
+
+MAX_WORD = 20  # longer query words are not corrected (their neighbourhoods grow as n squared)
+MAX_KEY = MAX_WORD + 2  # longer keys are out of reach of any query word
+MAX_CORRECTIONS = 4
+
+
+def allowed_edits(length):
+    """How many typing slips a query word of `length` letters may have."""
+    if length < 4:
+        return 0
+    return 1 if length < 8 else 2
+
+
+def stored_edits(length):
+    """How many letters are left out of a key of `length` letters for its stored neighbourhood:
+    as many as the longest query word within reach of it may be allowed (a query word of n
+    letters reaches keys of n - allowed_edits(n) letters and more)."""
+    if length < 3 or length > MAX_KEY:
+        return None  # not stored at all: no query word that may be corrected is near it
+    return 1 if length < 6 else 2
+
+
+def deletions(word, edits):
+    """The word and every spelling made by leaving out up to `edits` of its letters."""
+    found = {word}
+    layer = {word}
+    for _ in range(edits):
+        layer = {spelling[:at] + spelling[at + 1:] for spelling in layer for at in range(len(spelling))}
+        found |= layer
+    return found
+
+
+def neighbourhood(key):
+    """The spellings stored for a key of the vocabulary (none for keys out of reach)."""
+    edits = stored_edits(len(key))
+    return set() if edits is None else deletions(key, edits)
+
+
+def distance(one, other, limit):
+    """The optimal-string-alignment distance of two words (letters added, left out or changed,
+    and two neighbours swapped), or limit + 1 once it is certainly more than `limit`."""
+    if abs(len(one) - len(other)) > limit:
+        return limit + 1
+    previous_row, row = None, list(range(len(other) + 1))
+    for i, letter in enumerate(one, 1):
+        before, previous_row, row = previous_row, row, [i] + [0] * len(other)
+        for j, other_letter in enumerate(other, 1):
+            cost = letter != other_letter
+            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + cost)
+            if (i > 1 and j > 1 and letter == other[j - 2] and one[i - 2] == other_letter):
+                row[j] = min(row[j], before[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
+
+
+def correctable(term):
+    return allowed_edits(len(term)) > 0 and len(term) <= MAX_WORD
+
+
+def corrections(terms):
+    """For each of `terms` (a Query's), the keys it was probably meant to be: () for a word a
+    page has, or too short or long to correct. One query to the database, for all the terms."""
+    wanted = {term: deletions(term, allowed_edits(len(term))) for term in terms if correctable(term)}
+    if not wanted:
+        return tuple(() for _ in terms)
+    spellings = sorted(set(itertools.chain.from_iterable(wanted.values())))
+    rows = (
+        SearchVariant.objects.filter(variant__in=spellings)
+        .filter(Exists(SearchKey.objects.filter(head=Substr(OuterRef("key"), 1, SearchKey.HEAD),
+                                                key=OuterRef("key"))))
+        .values_list("variant", "key")
+    )
+    near = {}
+    for variant, key in rows:
+        near.setdefault(variant, set()).add(key)
+    found = []
+    for term in terms:
+        if term not in wanted or term in near.get(term, ()):
+            found.append(())  # not correctable, or a key some page has
+            continue
+        limit = allowed_edits(len(term))
+        candidates = set().union(*(near.get(spelling, ()) for spelling in wanted[term]))
+        scored = sorted((distance(term, key, limit), key) for key in candidates)
+        best = scored[0][0] if scored else limit + 1
+        found.append(tuple(key for score, key in scored if score == best <= limit)[:MAX_CORRECTIONS])
+    return tuple(found)
