@@ -315,9 +315,13 @@ def test_every_page_has_a_search_form_that_works_without_javascript(client):
     live("pump", "Liver pump")
     for path in ("/en/", "/ar/glossary/", "/en/procedures/pump/"):
         html = html_of(client.get(path))
-        form = re.search(r'<form class="search-form[^"]*" role="search" action="([^"]+)" method="get">', html)
-        assert form and form.group(1) == f"/{path.split('/')[1]}/search/"
+        form = re.search(r'<form class="search-form[^"]*" role="search" aria-labelledby="([^"]+)" '
+                         r'action="([^"]+)" method="get">', html)
+        assert form and form.group(2) == f"/{path.split('/')[1]}/search/"
         assert 'name="q"' in html
+        # Named by its label, which is on view (not only for screen readers).
+        label = re.search(rf'<label id="{form.group(1)}" for="site-search">([^<]+)</label>', html)
+        assert label and label.group(1) in ("Search the guides", "ابحث في الأدلة")
 
 
 # --- Glossary ----------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ n <= MAX_WORD letters has at most 1 + n + n(n-1)/2 spellings to look up.
 
 What a word may be corrected to:
 - the allowance grows with the word (`allowed_edits`): none under four letters (most short words
-  are one letter away from several others), one up to seven, two from eight;
+  are one letter away from several others), one up to seven, two from eight; Arabic, written
+  without its short vowels, packs more into each letter (most four-letter words are one letter
+  from another word), so an Arabic word needs a letter more for each step;
 - only a word no page has (a key of a live page, in any language) is corrected: "liver" is not
   taken for "lover", and a word that is a known key finds what it finds;
 - only the closest keys, at most MAX_CORRECTIONS of them: "jaundise" finds "jaundice", not every
@@ -23,6 +25,7 @@ import itertools
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
 
+from content.rendering.words import ARABIC_WORD
 from content.search.models import SearchKey, SearchVariant
 
 MAX_WORD = 20  # longer query words are not corrected (their neighbourhoods grow as n squared)
@@ -30,8 +33,9 @@ MAX_KEY = MAX_WORD + 2  # longer keys are out of reach of any query word
 MAX_CORRECTIONS = 4
 
 
-def allowed_edits(length):
-    """How many typing slips a query word of `length` letters may have."""
+def allowed_edits(word):
+    """How many typing slips a query word may have."""
+    length = len(word) - (1 if ARABIC_WORD.match(word) else 0)
     if length < 4:
         return 0
     return 1 if length < 8 else 2
@@ -40,7 +44,7 @@ def allowed_edits(length):
 def stored_edits(length):
     """How many letters are left out of a key of `length` letters for its stored neighbourhood:
     as many as the longest query word within reach of it may be allowed (a query word of n
-    letters reaches keys of n - allowed_edits(n) letters and more)."""
+    letters reaches keys of n - allowed_edits letters and more; Arabic ones, of fewer)."""
     if length < 3 or length > MAX_KEY:
         return None  # not stored at all: no query word that may be corrected is near it
     return 1 if length < 6 else 2
@@ -81,13 +85,13 @@ def distance(one, other, limit):
 
 
 def correctable(term):
-    return allowed_edits(len(term)) > 0 and len(term) <= MAX_WORD
+    return allowed_edits(term) > 0 and len(term) <= MAX_WORD
 
 
 def corrections(terms):
     """For each of `terms` (a Query's), the keys it was probably meant to be: () for a word a
     page has, or too short or long to correct. One query to the database, for all the terms."""
-    wanted = {term: deletions(term, allowed_edits(len(term))) for term in terms if correctable(term)}
+    wanted = {term: deletions(term, allowed_edits(term)) for term in terms if correctable(term)}
     if not wanted:
         return tuple(() for _ in terms)
     spellings = sorted(set(itertools.chain.from_iterable(wanted.values())))
@@ -105,7 +109,7 @@ def corrections(terms):
         if term not in wanted or term in near.get(term, ()):
             found.append(())  # not correctable, or a key some page has
             continue
-        limit = allowed_edits(len(term))
+        limit = allowed_edits(term)
         candidates = set().union(*(near.get(spelling, ()) for spelling in wanted[term]))
         scored = sorted((distance(term, key, limit), key) for key in candidates)
         best = scored[0][0] if scored else limit + 1

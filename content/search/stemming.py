@@ -9,9 +9,9 @@ the same function serves the indexed text, the query and the highlighting of res
 - hamza on a seat or alone is dropped to its seat: ئ -> ي, ؤ -> و, ء -> nothing, and a final ئ
   reads as the يء it is often written for, so القيء, القئ and القي are one key (the prefixes come
   off first, counting the hamza as a letter, as content.rendering.words counts it);
-- one common Arabic ending comes off (plurals ات ون ين, duals ان تان تين, ta marbuta / ha),
-  while at least MIN_STEM letters remain: المضخات, المضخة and مضختان are one key; short words
-  (عين, دين, امان) keep their endings.
+- one common Arabic ending comes off (plurals ات ون ين, duals ان تان تين, ta marbuta / ha, and
+  ta, which ta marbuta is often typed as), while at least MIN_STEM letters remain: المضخات,
+  المضخة, مضخت and مضختان are one key; short words (عين, دين, امان, وقت) keep their endings.
 
 English keys (and any other script's) are the words keys unchanged.
 """
@@ -24,7 +24,7 @@ HAMZA_FOLDS = str.maketrans({"\u0626": "\u064a", "\u0624": "\u0648", "\u0621": N
 # Longest first, so مضختان loses تان, not ان.
 ARABIC_ENDINGS = ("\u062a\u0627\u0646", "\u062a\u064a\u0646",  # تان تين
                   "\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u0627\u0646",  # ات ون ين ان
-                  "\u0647")  # ha, which ta marbuta folds to
+                  "\u0647", "\u062a")  # ha, which ta marbuta folds to; ta
 MIN_STEM = 3
 
 

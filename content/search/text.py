@@ -171,6 +171,19 @@ def places_text(fields):
     return "\n".join(lines)
 
 
+def section_heading(document, anchor):
+    """The heading, as stored, of the first piece of `document`'s headings in section `anchor`."""
+    lines = _field_text(document.get("headings")).split("\n")
+    number = 0
+    for line in (document.get("places") or "").splitlines():
+        field, _offset, found = line.split(" ", 2)
+        if field == "headings":
+            if found == anchor:
+                return lines[number] if number < len(lines) else ""
+            number += 1
+    return ""
+
+
 def section_at(places, place):
     """The anchor of the section holding `place` ((field, offset), from snippet_and_place) by
     SearchEntry.places; "" when it is in none (the title or summary)."""

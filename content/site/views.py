@@ -36,7 +36,7 @@ from content.publishing.models import Publication
 from content.publishing.pages import PageInfo, page_context, preview_info
 from content.rendering.glossary_marks import sort_key as glossary_sort_key
 from content.search import text as search
-from content.search.indexing import corrected, ranked_entries
+from content.search.indexing import QUESTIONS_ANCHOR, corrected, ranked_entries
 from content.site import errors
 from content.site.page_cache import NotKept, cached_public_page
 from content.site.structured_data import medical_web_page
@@ -336,6 +336,9 @@ def search_page(request):
     for result in found.results:
         info = PageInfo(result.document["slug"], None, None, None, None)
         result.url = info.url(anchor=result.anchor)
+        # Where the link leads: the section's heading ("Common questions" for the questions).
+        result.section_title = (_("Common questions") if result.anchor == QUESTIONS_ANCHOR
+                                else search.section_heading(result.document, result.anchor))
         # The highlighted title as a translated text, so an untranslated one is shown marked.
         title_language = result.document["title_language"] or language
         result.title = LocalText(result.title_html, title_language,
