@@ -74,11 +74,51 @@ def _merged(own, others):
     return f" {' '.join(keys)} " if keys else ""
 
 
+def _piece_keys(headings, bodies):
+    """The search keys of each piece of the page (a section, or a question and its answer), in
+    page order: [(anchor, keys)]."""
+    return [(anchor, set(search.index_text(f"{heading}\n{body}").split()))
+            for (anchor, heading), (_anchor, body) in zip(headings, bodies, strict=True)]
+
+
+def _glossary_pieces(entries, pieces):
+    """{key: piece number} for the keys of each glossary entry's names (its term and other
+    forms): the first piece that uses one of them, all of its words."""
+    found = {}
+    for entry in entries:
+        names = [set(search.index_text(name).split()) for name in (entry["term"], *entry["forms"])]
+        first = next((number for number, (_anchor, keys) in enumerate(pieces)
+                      if any(name and name <= keys for name in names)), None)
+        if first is not None:
+            for key in set().union(*names):
+                found[key] = min(found.get(key, first), first)
+    return found
+
+
+def _other_places(language, pieces, glossary_pieces):
+    """Where the page uses the keys its entry in `language` is found by but its own text does
+    not have (words of the other languages, the glossary's other names for a term used), as
+    SearchEntry.other_places keeps it: a line "<key> <anchor>" per key, in page order."""
+    own = set().union(*(keys for _anchor, keys in pieces[language]))
+    found = {}
+    for other, other_pieces in pieces.items():
+        if other != language:
+            for number, (_anchor, keys) in enumerate(other_pieces):
+                for key in keys - own:
+                    found.setdefault(key, number)
+    for keys in glossary_pieces.values():
+        for key, number in keys.items():
+            if key not in own:
+                found[key] = min(found.get(key, number), number)
+    anchors = [anchor for anchor, _keys in pieces[language]]
+    return "\n".join(f"{key} {anchors[number]}" for number, key in sorted((n, k) for k, n in found.items()))
+
+
 def search_entries(publication):
     """One unsaved SearchEntry per language for a publication whose document is complete."""
     document = publication.document
     glossary = document.get("glossary") or {}
-    rows, indexes = [], {}
+    rows, indexes, pieces, glossary_pieces = [], {}, {}, {}
     for language in languages.CODES:
         local, headings, bodies = _entry_texts(document, language)
         texts = {name: text.value for name, text in local.items()}
@@ -91,6 +131,8 @@ def search_entries(publication):
             "glossary_terms": terms,
             "text": "\n".join([texts.get("summary", ""), *(text for _anchor, text in bodies)]),
         }, language)
+        pieces[language] = _piece_keys(headings, bodies)
+        glossary_pieces[language] = _glossary_pieces(glossary.get(language, []), pieces[language])
         rows.append(SearchEntry(
             publication=publication, language=language,
             title=texts.get("title", "")[:200], title_language=local["title"].language,
@@ -101,6 +143,7 @@ def search_entries(publication):
             places=search.places_text({"headings": headings, "text": bodies}),
         ))
     for entry in rows:
+        entry.other_places = _other_places(entry.language, pieces, glossary_pieces)
         others = [index for language, index in indexes.items() if language != entry.language]
         for name in search.SEARCH_FIELDS:
             setattr(entry, f"{name}_index",
@@ -289,7 +332,7 @@ def ranking(keys, query):
     )
 
 
-RESULT_TEXTS = ("title", "title_language", "summary", "headings", "text", "places")
+RESULT_TEXTS = ("title", "title_language", "summary", "headings", "text", "places", "other_places")
 
 
 def _entry_column(path):

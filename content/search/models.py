@@ -34,6 +34,9 @@ class SearchEntry(models.Model):
     # Where each section starts in `headings` and `text`, so a result links to the section its
     # snippet is from (content.search.text.places_text / section_at).
     places = models.TextField(blank=True)
+    # Where the page uses the keys the entry is found by that its own texts lack (the other
+    # language's words, the glossary's other names for its terms): "<key> <anchor>" lines.
+    other_places = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -148,10 +148,13 @@ class SearchResult:
 def draw(results, query, language=languages.SOURCE):
     """Give each result its highlighted title, its snippet and the section the snippet is from;
     returns `results`."""
+    if not isinstance(query, Query):
+        query = parse_query(query, language)
     for result in results:
         result.title_html = highlight(str(result.document.get("title", "")), query, language)
         result.snippet, place = snippet_and_place(result.document, query, language)
-        result.anchor = section_at(result.document.get("places", ""), place)
+        result.anchor = (section_at(result.document.get("places", ""), place) if place
+                         else other_section(result.document.get("other_places", ""), query))
     return results
 
 
@@ -181,6 +184,18 @@ def section_heading(document, anchor):
             if found == anchor:
                 return lines[number] if number < len(lines) else ""
             number += 1
+    return ""
+
+
+def other_section(other_places, query):
+    """The anchor of the first section (SearchEntry.other_places) using a key that answers
+    `query` there while the entry's own texts have none: a word of the other language, or
+    another name of a glossary term; "" when there is none."""
+    answers = _answers_any(query.words)
+    for line in (other_places or "").splitlines():
+        key, anchor = line.rsplit(" ", 1)
+        if answers(key):
+            return anchor
     return ""
 
 
