@@ -180,8 +180,9 @@ def store_variants(keys):
     known = set()
     for start in range(0, len(keys), 500):
         batch = keys[start:start + 500]
-        known.update(SearchVariant.objects.filter(variant__in=batch, key__in=batch)
-                     .filter(variant=F("key")).values_list("key", flat=True))
+        # variant IN (...) alone: with key IN (...) too, SQLite probes the index for every pair.
+        known.update(SearchVariant.objects.filter(variant__in=batch, key=F("variant"))
+                     .values_list("key", flat=True))
     SearchVariant.objects.bulk_create(
         (SearchVariant(variant=variant, key=key)
          for key in keys if key not in known for variant in sorted(spelling.neighbourhood(key))),
