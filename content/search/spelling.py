@@ -22,8 +22,7 @@ What a word may be corrected to:
 
 import itertools
 
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Substr
+from django.db import connections
 
 from content.rendering.words import ARABIC_WORD
 from content.search.models import SearchKey, SearchVariant
@@ -88,25 +87,40 @@ def correctable(term):
     return allowed_edits(term) > 0 and len(term) <= MAX_WORD
 
 
+def _live(spellings, known_only=False):
+    """(variant, key) of the vocabulary's rows for `spellings` whose key some page has (a
+    SearchKey row), or with `known_only`, of the keys among `spellings` some page has.
+
+    Written as SQL: the ORM takes several times longer to build this query (the Exists and the
+    list) than the database takes to answer it from the two indexes."""
+    variants, keys = SearchVariant._meta.db_table, SearchKey._meta.db_table
+    listed = ", ".join(["%s"] * len(spellings))
+    sql = (f"SELECT v.variant, v.key FROM {variants} v WHERE v.variant IN ({listed})"
+           + (" AND v.key = v.variant" if known_only else "")
+           + f" AND EXISTS (SELECT 1 FROM {keys} k WHERE k.head = SUBSTR(v.key, 1, {SearchKey.HEAD:d})"
+           " AND k.key = v.key)")
+    with connections[SearchVariant.objects.db].cursor() as cursor:
+        cursor.execute(sql, list(spellings))
+        return cursor.fetchall()
+
+
 def corrections(terms):
     """For each of `terms` (a Query's), the keys it was probably meant to be: () for a word a
-    page has, or too short or long to correct. One query to the database, for all the terms."""
-    wanted = {term: deletions(term, allowed_edits(term)) for term in terms if correctable(term)}
-    if not wanted:
-        return tuple(() for _ in terms)
-    spellings = sorted(set(itertools.chain.from_iterable(wanted.values())))
-    rows = (
-        SearchVariant.objects.filter(variant__in=spellings)
-        .filter(Exists(SearchKey.objects.filter(head=Substr(OuterRef("key"), 1, SearchKey.HEAD),
-                                                key=OuterRef("key"))))
-        .values_list("variant", "key")
-    )
+    page has, or too short or long to correct. A query to the database for whether the words are
+    known (most are), and one more, for all the unknown ones' neighbourhoods, when some are not."""
+    candidates = [term for term in terms if correctable(term)]
+    if candidates:
+        known = {key for _variant, key in _live(candidates, known_only=True)}
+        candidates = [term for term in candidates if term not in known]
+    wanted = {term: deletions(term, allowed_edits(term)) for term in candidates}
     near = {}
-    for variant, key in rows:
-        near.setdefault(variant, set()).add(key)
+    if wanted:
+        spellings = sorted(set(itertools.chain.from_iterable(wanted.values())))
+        for variant, key in _live(spellings):
+            near.setdefault(variant, set()).add(key)
     found = []
     for term in terms:
-        if term not in wanted or term in near.get(term, ()):
+        if term not in wanted:
             found.append(())  # not correctable, or a key some page has
             continue
         limit = allowed_edits(term)
