@@ -14,7 +14,7 @@ What a word may be corrected to:
   are one letter away from several others), one up to seven, two from eight; Arabic, written
   without its short vowels, packs more into each letter (most four-letter words are one letter
   from another word), so an Arabic word needs a letter more for each step;
-- only a word no page has (a key of a live page, in any language) is corrected: "liver" is not
+- only a word no page has (a key of an indexed page, in any language) is corrected: "liver" is not
   taken for "lover", and a word that is a known key finds what it finds;
 - only the closest keys, at most MAX_CORRECTIONS of them: "jaundise" finds "jaundice", not every
   word two letters away from it.
