@@ -23,4 +23,4 @@ from content.publishing.models import (  # noqa: F401
     Publication,
     PublicContent,
 )
-from content.search.models import SearchCode, SearchEntry, SearchKey  # noqa: F401
+from content.search.models import SearchCode, SearchEntry, SearchKey, SearchVariant  # noqa: F401

@@ -31,6 +31,12 @@ class SearchEntry(models.Model):
     summary = models.TextField(blank=True)
     headings = models.TextField(blank=True)
     text = models.TextField(blank=True)
+    # Where each section starts in `headings` and `text`, so a result links to the section its
+    # snippet is from (content.search.text.places_text / section_at).
+    places = models.TextField(blank=True)
+    # Where the page uses the keys the entry is found by that its own texts lack (the other
+    # language's words, the glossary's other names for its terms): "<key> <anchor>" lines.
+    other_places = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -72,6 +78,22 @@ class SearchKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SearchVariant(models.Model):
+    """One spelling of a search key's deletion neighbourhood (content.search.spelling): the key
+    with up to one or two letters left out, or the key itself. Shared by every entry that has the
+    key; a misspelt query word is looked up by its own neighbourhood on the unique index, which
+    holds both columns, so the lookup reads the index alone."""
+
+    variant = models.CharField(max_length=200)
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["variant", "key"], name="search_variant_lookup")]
+
+    def __str__(self):
+        return f"{self.variant} -> {self.key}"
 
 
 class SearchCode(models.Model):

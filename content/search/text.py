@@ -39,6 +39,7 @@ from content.rendering.words import (
     tokens,
     word_keys,
 )
+from content.search.stemming import HAMZA_FOLDS, search_key
 
 # Words dropped from a query (unless it is nothing else), in any of the portal's languages.
 COMMON_WORDS = languages.common_words()
@@ -58,7 +59,8 @@ def index_text(text, language=languages.SOURCE):
     """The text's distinct keys, in order of first use, padded with a space at each end
     (" key key "). What a SearchEntry stores per field; content.search.indexing makes each key a
     SearchKey row of its own."""
-    keys = dict.fromkeys(token.key for token in iter_tokens(text))
+    keys = dict.fromkeys(search_key(token.key, token.folded) for token in iter_tokens(text))
+    keys.pop("", None)
     return f" {' '.join(keys)} " if keys else ""
 
 
@@ -78,14 +80,26 @@ def build_index(document, language=languages.SOURCE):
 
 @dataclass(frozen=True)
 class Query:
+    """A query's search keys (`terms`), and for each, the keys it was probably a misspelling of
+    (`corrections`, parallel to `terms`: content.search.spelling fills them in)."""
+
     text: str
     terms: tuple = ()
     truncated: bool = False
+    corrections: tuple = ()
 
     @property
     def is_empty(self):
         """True for a blank query or one of only punctuation: show a prompt, not results."""
         return not self.terms
+
+    @property
+    def words(self):
+        """What a page's key is matched against: (the terms, the corrections of all of them)."""
+        return self.terms, tuple(dict.fromkeys(key for keys in self.corrections for key in keys))
+
+    def alternatives(self, index):
+        return self.corrections[index] if index < len(self.corrections) else ()
 
 
 def parse_query(query, language=languages.SOURCE):
@@ -93,7 +107,8 @@ def parse_query(query, language=languages.SOURCE):
     text = (query or "")[:MAX_QUERY_CHARACTERS]
     words = tokens(text, language)
     meaningful = [t for t in words if t.folded not in COMMON_WORDS and t.key not in COMMON_WORDS]
-    terms = tuple(dict.fromkeys(t.key for t in (meaningful or words)))
+    terms = tuple(dict.fromkeys(search_key(t.key, t.folded) for t in (meaningful or words)))
+    terms = tuple(term for term in terms if term)
     return Query(
         text=text,
         terms=terms[:MAX_QUERY_TERMS],
@@ -102,10 +117,12 @@ def parse_query(query, language=languages.SOURCE):
 
 
 @functools.lru_cache(maxsize=64)
-def _answers_any(terms):
-    """Whether a key answers any of `terms` (equal, or a long term's extension), as one test per
-    word: a snippet tests every word it shows."""
-    whole = frozenset(terms)
+def _answers_any(words):
+    """Whether a key answers any of the query's `words` (Query.words: equal to a term or a
+    correction, or a long term's extension), as one test per word: a snippet tests every word
+    it shows."""
+    terms, corrections = words
+    whole = frozenset(terms) | frozenset(corrections)
     prefixes = tuple(term for term in terms if len(term) >= MIN_PREFIX_MATCH)
     if not prefixes:
         return whole.__contains__
@@ -125,26 +142,87 @@ class SearchResult:
     matched_terms: int
     title_html: str = ""
     snippet: str = ""
+    anchor: str = ""  # the id of the page's section the snippet is from ("": the top)
 
 
 def draw(results, query, language=languages.SOURCE):
-    """Give each result its highlighted title and snippet; returns `results`."""
+    """Give each result its highlighted title, its snippet and the section the snippet is from;
+    returns `results`."""
+    if not isinstance(query, Query):
+        query = parse_query(query, language)
     for result in results:
         result.title_html = highlight(str(result.document.get("title", "")), query, language)
-        result.snippet = snippet(result.document, query, language)
+        result.snippet, place = snippet_and_place(result.document, query, language)
+        result.anchor = (section_at(result.document.get("places", ""), place) if place
+                         else other_section(result.document.get("other_places", ""), query))
     return results
+
+
+# --- Sections ---------------------------------------------------------------------------------
+
+
+def places_text(fields):
+    """Where each section starts in the stored texts, as SearchEntry.places keeps it: a line
+    "<field> <offset> <anchor>" per piece, from `fields`, {field: [(anchor, text), ...]} in the
+    order the pieces are joined by newlines into the field's stored text."""
+    lines = []
+    for name, pieces in fields.items():
+        offset = 0
+        for anchor, text in pieces:
+            lines.append(f"{name} {offset} {anchor}")
+            offset += len(text) + 1
+    return "\n".join(lines)
+
+
+def section_heading(document, anchor):
+    """The heading, as stored, of the first piece of `document`'s headings in section `anchor`."""
+    lines = _field_text(document.get("headings")).split("\n")
+    number = 0
+    for line in (document.get("places") or "").splitlines():
+        field, _offset, found = line.split(" ", 2)
+        if field == "headings":
+            if found == anchor:
+                return lines[number] if number < len(lines) else ""
+            number += 1
+    return ""
+
+
+def other_section(other_places, query):
+    """The anchor of the first section (SearchEntry.other_places) using a key that answers
+    `query` there while the entry's own texts have none: a word of the other language, or
+    another name of a glossary term; "" when there is none."""
+    answers = _answers_any(query.words)
+    for line in (other_places or "").splitlines():
+        key, anchor = line.rsplit(" ", 1)
+        if answers(key):
+            return anchor
+    return ""
+
+
+def section_at(places, place):
+    """The anchor of the section holding `place` ((field, offset), from snippet_and_place) by
+    SearchEntry.places; "" when it is in none (the title or summary)."""
+    if not place:
+        return ""
+    name, position = place
+    anchor = ""
+    for line in (places or "").splitlines():
+        field, offset, found = line.split(" ", 2)
+        if field == name and int(offset) <= position:
+            anchor = found
+    return anchor
 
 
 def highlight(text, query, language=languages.SOURCE):
     """The whole text, HTML-escaped, with every matching word wrapped in <mark>."""
     if not isinstance(query, Query):
         query = parse_query(query, language)
-    return _marked(text, 0, len(text), query.terms)
+    return _marked(text, 0, len(text), query.words)
 
 
-def _marked(text, start, end, terms):
+def _marked(text, start, end, words):
     pieces, position = [], start
-    for begins, ends in _answering_words(text, start, end, terms):
+    for begins, ends in _answering_words(text, start, end, words):
         pieces.append(html.escape(text[position:begins]))
         pieces.append(f"<mark>{html.escape(text[begins:ends])}</mark>")
         position = ends
@@ -152,13 +230,14 @@ def _marked(text, start, end, terms):
     return mark_safe("".join(pieces))  # every piece of text above is escaped (as django's escape)
 
 
-def _answering_words(text, start, end, terms):
-    """(start, end) of each word of text[start:end] whose key answers one of `terms`: iter_tokens
-    without a Token for every word passed over, as a snippet passes over most."""
-    answers = _answers_any(terms)
+def _answering_words(text, start, end, words):
+    """(start, end) of each word of text[start:end] whose search key answers one of `words`
+    (Query.words): iter_tokens without a Token for every word passed over, as a snippet passes
+    over most."""
+    answers = _answers_any(words)
     for match in WORD.finditer(text, start, end):
-        for offset, length, key, _folded in word_keys(match.group()):
-            if answers(key):
+        for offset, length, key, folded in word_keys(match.group()):
+            if answers(search_key(key, folded)):
                 begins = match.start() + offset
                 yield begins, begins + length
 
@@ -169,28 +248,39 @@ def snippet(document, query, language=languages.SOURCE, length=SNIPPET_CHARACTER
 
     Only the words up to the first match and those in the window are read, so a long text
     costs little more than a short one."""
+    return snippet_and_place(document, query, language, length)[0]
+
+
+SNIPPET_SOURCES = ("text", "headings", "summary")
+
+
+def snippet_and_place(document, query, language=languages.SOURCE, length=SNIPPET_CHARACTERS):
+    """`snippet`, and where its match is: (the field's name, the match's offset in it), or None
+    where no field has one (the snippet is then the summary's start)."""
     if not isinstance(query, Query):
         query = parse_query(query, language)
-    sources = [_field_text(document.get(name)) for name in ("text", "headings", "summary")]
-    for text in sources:
-        first = _first_match(text, query.terms)
+    sources = [_field_text(document.get(name)) for name in SNIPPET_SOURCES]
+    for name, text in zip(SNIPPET_SOURCES, sources, strict=True):
+        first = _first_match(text, query.words)
         if first is not None:
-            return _window(text, first, query.terms, length)
+            return _window(text, first, query.words, length), (name, first)
     fallback = next((text for text in (sources[2], sources[0]) if text), "")
-    return _window(fallback, 0, query.terms, length)
+    return _window(fallback, 0, query.words, length), None
 
 
-def _first_match(text, terms):
+def _first_match(text, words):
     """Where the first word of `text` that answers a term starts. Lines that cannot hold a match
     are skipped without tokenising them: a key is a piece of its word's folded spelling (prefixes
     and plural endings only ever come off), so a line whose folded text lacks every term's stem
     has none; and in a line that has one, no word before the first stem can answer."""
-    stem_start = _stem_finder(tuple(term[:-1] if term.endswith("y") else term for term in terms))
+    terms, corrections = words
+    stem_start = _stem_finder(tuple(term[:-1] if term.endswith("y") else term
+                                    for term in (*terms, *corrections)))
     position = 0
     for line in text.splitlines(keepends=True):
         begin = stem_start(line)
         if begin is not None:
-            first = next(_answering_words(text, position + begin, position + len(line), terms), None)
+            first = next(_answering_words(text, position + begin, position + len(line), words), None)
             if first is not None:
                 return first[0]
         position += len(line)
@@ -199,8 +289,10 @@ def _first_match(text, terms):
 
 WORD_CHARACTER = re.compile(rf"[^\W_]|[{ARABIC_MARKS}]")
 ARABIC_LETTER_SOURCES = {}
-for _source, _folded in LETTER_FOLD_PAIRS:
+# content.rendering.words' letter folds, and search's hamza seats (content.search.stemming).
+for _source, _folded in (*LETTER_FOLD_PAIRS, ("\u0626", "\u064a"), ("\u0624", "\u0648")):
     ARABIC_LETTER_SOURCES[_folded] = ARABIC_LETTER_SOURCES.get(_folded, "") + _source
+HAMZA = "\u0621"
 
 
 @functools.lru_cache(maxsize=64)
@@ -211,11 +303,12 @@ def _stem_finder(stems):
     Exact without folding the line where the line's own spelling shows the stems: an ASCII line
     folds to its lower case, letter for letter; an Arabic stem in a line already in NFKC form
     (most are) is its letters, each in any spelling that folds to it, with marks between. Any
-    other line is folded whole and read from its start."""
+    other line is folded whole and read from its start. A lone hamza, which search keys drop, may
+    stand between any two letters of a stem."""
     ascii_stems = [stem for stem in stems if stem.isascii()]
     arabic = None
     if all(ARABIC_WORD.fullmatch(letter) for stem in stems for letter in stem):
-        between = f"[{ARABIC_MARKS}{TATWEEL}]*"
+        between = f"[{ARABIC_MARKS}{TATWEEL}{HAMZA}]*"
         arabic = re.compile("|".join(
             between.join(f"[{re.escape(letter + ARABIC_LETTER_SOURCES.get(letter, ''))}]" for letter in stem)
             for stem in stems))
@@ -233,7 +326,7 @@ def _stem_finder(stems):
         if arabic is not None and unicodedata.is_normalized("NFKC", line):
             match = arabic.search(line)
             return word_start(line, match.start()) if match else None
-        folded = fold(line)
+        folded = fold(line).translate(HAMZA_FOLDS)
         return 0 if any(stem in folded for stem in stems) else None
 
     return stem_start
@@ -242,7 +335,7 @@ def _stem_finder(stems):
 SPACE = re.compile(r"\s")
 
 
-def _window(text, around, terms, length):
+def _window(text, around, words, length):
     """text[start:end] around position `around`, cut at spaces, never through a word."""
     text_length = len(text)
     start = max(0, around - length // 3)
@@ -254,7 +347,7 @@ def _window(text, around, terms, length):
         last_space = max(text.rfind(" ", around, end), text.rfind("\n", around, end))
         if last_space > around:
             end = last_space
-    body = _marked(text, start, end, terms).strip()
+    body = _marked(text, start, end, words).strip()
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < text_length else ""
     return mark_safe(f"{prefix}{body}{suffix}")

@@ -36,7 +36,7 @@ from content.publishing.models import Publication
 from content.publishing.pages import PageInfo, page_context, preview_info
 from content.rendering.glossary_marks import sort_key as glossary_sort_key
 from content.search import text as search
-from content.search.indexing import ranked_entries
+from content.search.indexing import QUESTIONS_ANCHOR, corrected, ranked_entries
 from content.site import errors
 from content.site.page_cache import NotKept, cached_public_page
 from content.site.structured_data import medical_web_page
@@ -301,6 +301,7 @@ def live_search(query, language, page=1):
     indexing.ranked_entries); only those are drawn."""
     if query.is_empty:
         return SearchPage([], 1, 0)
+    query = corrected(query)
     rows = ranked_entries(query, language, (page - 1) * SEARCH_RESULTS_PER_PAGE, SEARCH_RESULTS_PER_PAGE)
     if not rows:
         # Every row carries the count, so without one: no match at all, or a page past the last.
@@ -334,7 +335,10 @@ def search_page(request):
     found = live_search(query, language, _page_number(request.GET.get("page", "1")))
     for result in found.results:
         info = PageInfo(result.document["slug"], None, None, None, None)
-        result.url = info.url()
+        result.url = info.url(anchor=result.anchor)
+        # Where the link leads: the section's heading ("Common questions" for the questions).
+        result.section_title = (_("Common questions") if result.anchor == QUESTIONS_ANCHOR
+                                else search.section_heading(result.document, result.anchor))
         # The highlighted title as a translated text, so an untranslated one is shown marked.
         title_language = result.document["title_language"] or language
         result.title = LocalText(result.title_html, title_language,

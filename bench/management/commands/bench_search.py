@@ -30,6 +30,11 @@ QUERIES = {
     "en phrase": "/en/search/?q=fever+after+chemotherapy",
     "ar word": "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%B6%D8%AE%D8%A9",  # المضخة
     "en no match": "/en/search/?q=zebra",
+    # Forgiving search: a misspelt word (corrected through the vocabulary's neighbourhoods), an
+    # Arabic plural, and an English word on the Arabic site.
+    "en misspelt": "/en/search/?q=chemotheraphy",
+    "ar plural": "/ar/search/?q=%D8%A7%D9%84%D9%85%D8%B6%D8%AE%D8%A7%D8%AA",  # المضخات
+    "ar english": "/ar/search/?q=catheter",
 }
 
 
