@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0017_search_codes'),
+        ('content', '0019_clinic_hours'),
     ]
 
     operations = [
