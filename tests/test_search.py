@@ -334,3 +334,12 @@ def test_plain_text_from_rendered_html_drops_citation_markers_and_decodes_entiti
     rendered = ('<p>Pumps &amp; tubes<sup class="citation" id="x"><a class="citation-ref" '
                 'href="#cite-1">[1]</a></sup>.</p><ul><li>One</li><li>Two</li></ul>')
     assert text_from_html(rendered) == "Pumps & tubes.\nOne\nTwo"
+
+
+@pytest.mark.django_db
+def test_results_pages_name_the_search_page_as_canonical_and_describe_it(client):
+    for code in ("en", "ar"):
+        html = client.get(f"/{code}/search/?q=pump").content.decode()
+        assert f'<link rel="canonical" href="http://testserver/{code}/search/">' in html
+        assert '<meta name="description" content="' in html
+        assert "noindex" not in html
