@@ -86,9 +86,12 @@ def question_file_stem(position, english_question):
 
 def clinic_file(clinic):
     texts = {language: [(name, getattr(clinic, languages.field_name(name, language)) or "")
-                        for name in ("name", "address", "emergency_instructions")]
+                        for name in ("name", "address", "emergency_instructions", "after_hours_note")]
              for language in languages.CODES}
-    blocks = [_table([("phone", clinic.phone)]), *_language_tables("", texts)]
+    # The opening hours and the after-hours line (content.files.importing's CLINIC_*_FIELDS).
+    contact = [(name, getattr(clinic, name)) for name in
+               ("phone", "open_days", "opens_at", "closes_at", "time_zone", "after_hours_phone")]
+    blocks = [_table(contact), *_language_tables("", texts)]
     return TOML_HEADER + "\n".join(block for block in blocks if block)
 
 
