@@ -15,6 +15,7 @@ from content.files.importing import (
     read_glossary_file,
     read_procedure_folder,
 )
+from content.files.pictures import PictureFileError, load_pictures, read_picture_folder
 from content.publishing.glossary import latest_glossary
 from content.publishing.glossary_workflow import publish_glossary
 
@@ -51,7 +52,8 @@ class Command(BaseCommand):
                 for path in sorted(folder.iterdir())
                 if (path / "procedure.toml").is_file()
             ]
-        except ContentFileError as error:
+            pictures = read_picture_folder(folder / "pictures")
+        except (ContentFileError, PictureFileError) as error:
             raise CommandError(str(error)) from None
         if clinic is None and glossary is None and not procedures:
             raise CommandError(
@@ -71,10 +73,12 @@ class Command(BaseCommand):
                     if loaded in ("created", "updated") or latest_glossary() is None:
                         publication = publish_glossary(name=f"content files ({folder.name})")
                         outcomes.append(f"glossary: published as version {publication.number}")
+                # Before the procedures, whose texts show them.
+                outcomes += load_pictures(pictures, update=update)
                 for files in procedures:
                     outcome = load_procedure(files, update=update)
                     outcomes.append(f"procedure {files.fields['slug']}: {outcome}")
-        except ContentFileError as error:
+        except (ContentFileError, PictureFileError) as error:
             raise CommandError(str(error)) from None
         if verbosity:
             self.stdout.write("\n".join(outcomes))
