@@ -70,7 +70,8 @@ def arabic_digest(content):
 def _markdown_texts(content):
     rows = [(row, "body") for row in content["sections"]]
     rows += [(row, "answer") for row in content["questions"]]
-    return [row.get(languages.field_name(name, language)) for row, name in rows for language in languages.CODES]
+    return [row.get(languages.field_name(name, language))
+            for row, name in rows for language in languages.CODES]
 
 
 def build_document(content, glossary_terms=None, pictures=None):

@@ -78,7 +78,8 @@ def sanitise_svg(data):
     except etree.ParseError as error:
         raise SvgRefused(f"The file is not well-formed SVG ({error}).") from None
     if _local(root.tag) != "svg" or not root.tag.startswith(_NS):
-        raise SvgRefused("The file is not an SVG drawing (its outer element is not <svg> in the SVG namespace).")
+        raise SvgRefused("The file is not an SVG drawing (its outer element is not <svg> in the "
+                         "SVG namespace).")
     removed = []
     count = [0]
 
