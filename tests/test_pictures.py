@@ -45,7 +45,8 @@ def make_picture(slug="pump-diagram", english=None, arabic=None):
 def test_a_photograph_becomes_webp_at_each_screen_width_and_a_jpeg_for_paper():
     stored = store_upload(png(2000, 1000))
     renditions = {(r.format, r.width, r.height) for r in stored.renditions.all()}
-    assert renditions == {("webp", 480, 240), ("webp", 960, 480), ("webp", 1440, 720), ("jpg", 1440, 720)}
+    assert renditions == {("webp", 480, 240), ("webp", 960, 480), ("webp", 1440, 720),
+                          ("jpg", 1440, 720)}
     for rendition in stored.renditions.all():
         image = Image.open(io.BytesIO(bytes(rendition.data)))
         assert image.format == {"webp": "WEBP", "jpg": "JPEG"}[rendition.format]
@@ -55,7 +56,8 @@ def test_a_photograph_becomes_webp_at_each_screen_width_and_a_jpeg_for_paper():
 def test_a_small_photograph_is_never_made_larger():
     stored = store_upload(png(600, 300))
     assert max(r.width for r in stored.renditions.all()) == 600
-    assert {(r.format, r.width) for r in stored.renditions.all()} == {("webp", 480), ("webp", 600), ("jpg", 600)}
+    assert {(r.format, r.width) for r in stored.renditions.all()} == {
+        ("webp", 480), ("webp", 600), ("jpg", 600)}
 
 
 def test_a_transparent_picture_is_printed_on_white():
@@ -184,8 +186,9 @@ def test_a_good_reference_passes_the_authoring_rule():
 
 
 def test_the_admin_names_the_section_field_that_shows_an_unknown_picture(admin_client, demo_procedure):
-    from content.editing.models import reject_raw_html
     from django.core.exceptions import ValidationError
+
+    from content.editing.models import reject_raw_html
 
     with pytest.raises(ValidationError, match="no picture named missing"):
         reject_raw_html("![A pump](picture:missing)")
@@ -281,15 +284,80 @@ def test_the_demo_page_and_handout_show_the_pump_diagram_in_their_language(clien
     assert picture.translation_file_id and picture.file_for(EN) != picture.file_for(AR)
 
 
-def test_the_pdf_draws_the_pump_diagram(demo_procedure):
+@pytest.mark.parametrize("language", languages.CODES)
+def test_the_pdf_draws_the_pump_diagram_of_its_language_from_the_database(demo_procedure, language,
+                                                                          monkeypatch):
     from django.conf import settings
 
     from content.editing.models import Clinic
+    from content.handouts import pdf
     from content.handouts.layout import handout_for
-    from content.handouts.pdf import draw_pdf
-    from tests.pdf_inspection import pdf_text_objects
 
-    handout = handout_for(demo_procedure.live_version, EN, "a4", settings.SITE_URL, Clinic.objects.first())
-    pdf = draw_pdf(handout)
-    text = " ".join(pdf_text_objects(pdf))
-    assert "Catheter" in text and "Hepatic" in text  # the diagram's own labels
+    fetched = []
+    original = pdf._picture_file
+
+    def spy(static_files, url):
+        found = original(static_files, url)
+        fetched.append((url, found))
+        return found
+
+    monkeypatch.setattr(pdf, "_picture_file", spy)
+    handout = handout_for(demo_procedure.live_version, language, "a4", settings.SITE_URL,
+                          Clinic.objects.first())
+    drawn = pdf.draw_pdf(handout)
+    src = Picture.objects.get(slug="pump-diagram").file_for(language).pin()["src"]
+    served = [found for url, found in fetched if url.endswith(src)]
+    assert served and served[0][1] == "image/svg+xml" and served[0][0].startswith(b"<svg")
+    assert drawn.startswith(b"%PDF-")
+
+
+def test_a_drawings_labels_are_shaped_outlines_not_letters():
+    """WeasyPrint draws SVG text letter by letter (Arabic came out unjoined and reversed), so a
+    drawing's labels are drawn as shaped paths when it is uploaded."""
+    stored = store_upload(drawing("الكبد"))
+    served = bytes(stored.renditions.get().data)
+    assert b"<text" not in served and "الكبد".encode() not in served
+    assert served.count(b"<path") == 1  # the label, one path per run of text
+
+
+def test_the_demo_diagram_has_its_labels_as_shaped_outlines_in_each_language(demo_procedure):
+    picture = Picture.objects.get(slug="pump-diagram")
+    for language in languages.CODES:
+        served = bytes(picture.file_for(language).renditions.get().data)
+        assert b"<text" not in served and served.count(b"<path") > 10
+
+
+# --- The admin ------------------------------------------------------------------------------------
+
+def test_an_editor_adds_a_picture_and_sees_its_preview_and_markdown(client, editor):
+    client.force_login(editor)
+    upload = SimpleUploadedFile("pump.png", png(800, 400), content_type="image/png")
+    response = client.post("/admin/content/picture/add/", {"slug": "pump-photo", "english_upload": upload})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    picture = Picture.objects.get(slug="pump-photo")
+    page = client.get(f"/admin/content/picture/{picture.pk}/change/").content.decode()
+    assert picture.source_file.pin()["src"] in page and "picture:pump-photo" in page
+
+
+def test_a_bad_upload_is_refused_by_name_and_keeps_what_was_typed(client, editor):
+    client.force_login(editor)
+    upload = SimpleUploadedFile("pump.png", b"not a picture", content_type="image/png")
+    response = client.post("/admin/content/picture/add/", {"slug": "my-typed-name", "english_upload": upload})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "not a picture we can read" in html and 'value="my-typed-name"' in html
+    assert not Picture.objects.exists()
+
+
+def test_a_translator_may_give_the_arabic_file_but_not_replace_the_english_one(client, translator):
+    picture = make_picture("diagram")
+    client.force_login(translator)
+    url = f"/admin/content/picture/{picture.pk}/change/"
+    refused = client.post(url, {"slug": "diagram", "english_upload": SimpleUploadedFile(
+        "x.svg", drawing("other"), content_type="image/svg+xml")})
+    assert refused.status_code == 200 and "Your role cannot change this field." in refused.content.decode()
+    accepted = client.post(url, {"slug": "diagram", "arabic_upload": SimpleUploadedFile(
+        "x.svg", drawing("الكبد"), content_type="image/svg+xml")})
+    assert accepted.status_code == 302
+    picture.refresh_from_db()
+    assert picture.translation_file_id and picture.translation_file != picture.source_file

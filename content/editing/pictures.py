@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from content import languages
+from content.editing.picture_outlines import outline_text
 from content.rendering import svg
 
 MAX_UPLOAD_MB = 5
@@ -212,7 +213,8 @@ def store_upload(upload):
             width, height = svg.svg_size(clean)
         except svg.SvgRefused as error:
             raise PictureRefused(str(error)) from None
-        kind, renditions = PictureFile.Kind.DRAWING, [("svg", (width, height), clean)]
+        # Labels drawn as shaped outlines, the same on every screen and on paper.
+        kind, renditions = PictureFile.Kind.DRAWING, [("svg", (width, height), outline_text(clean))]
         original = clean
     else:
         (width, height), renditions = _raster_renditions(data)
