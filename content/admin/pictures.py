@@ -8,14 +8,15 @@ ones they were published with until they are published again.
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from content.editing import roles
-from content.editing.pictures import MAX_SIDE, MAX_UPLOAD_BYTES, Picture, PictureRefused, store_upload
+from content.editing.pictures import MAX_SIDE, MAX_UPLOAD_MB, Picture, PictureRefused, store_upload
 
-UPLOAD_HELP = _("A JPEG, PNG or WebP photograph (at most %(size)s MB and %(side)s pixels a side), "
-                "or an SVG drawing.") % {"size": MAX_UPLOAD_BYTES // 1024 // 1024, "side": MAX_SIDE}
+UPLOAD_HELP = format_lazy("{}", _("A JPEG, PNG or WebP photograph (at most %(size)s MB and %(side)s "
+                                  "pixels a side), or an SVG drawing."))
 ACCEPT = {"accept": "image/jpeg,image/png,image/webp,image/svg+xml,.svg"}
 
 
@@ -30,6 +31,11 @@ class PictureForm(forms.ModelForm):
     class Meta:
         model = Picture
         fields = ("slug",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["english_upload"].help_text = str(UPLOAD_HELP) % {"size": MAX_UPLOAD_MB,
+                                                                        "side": MAX_SIDE}
 
     # Which role may send which field; anything else sent is refused by name, not ignored.
     def allowed(self):

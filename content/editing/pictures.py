@@ -19,7 +19,6 @@ import io
 import re
 import warnings
 
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
@@ -123,7 +122,8 @@ class Picture(models.Model):
         return self.source_file
 
     def markdown(self):
-        return f'![{_("what the picture shows")}](picture:{self.slug} "{_("caption")}")'
+        alternative, caption = _("what the picture shows"), _("caption")
+        return f'![{alternative}](picture:{self.slug} "{caption}")'
 
 
 def _digest(data):
@@ -262,8 +262,3 @@ def known_slugs(texts):
     """Of the slugs the texts name, those that exist."""
     named = referenced_slugs(*texts)
     return set(Picture.objects.filter(slug__in=named).values_list("slug", flat=True)) if named else set()
-
-
-def check_slug_free(slug, instance=None):
-    if Picture.objects.filter(slug=slug).exclude(pk=getattr(instance, "pk", None)).exists():
-        raise ValidationError(_("A picture with this name already exists."))

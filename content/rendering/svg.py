@@ -14,6 +14,7 @@ import xml.etree.ElementTree as etree
 
 from defusedxml import ElementTree as safe_etree
 from defusedxml.common import DefusedXmlException
+from django.utils.translation import gettext
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 _NS = f"{{{SVG_NAMESPACE}}}"
@@ -69,24 +70,26 @@ def _local(name):
 def sanitise_svg(data):
     """(clean SVG bytes, [what was removed]) for an uploaded SVG; raises SvgRefused."""
     if len(data) > MAX_SVG_BYTES:
-        raise SvgRefused(f"The drawing is {len(data):,} bytes; an SVG may be at most "
-                         f"{MAX_SVG_BYTES:,}.")
+        raise SvgRefused(gettext("The drawing is %(size)s bytes; an SVG may be at most %(limit)s.")
+                         % {"size": f"{len(data):,}", "limit": f"{MAX_SVG_BYTES:,}"})
     try:
         root = safe_etree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise SvgRefused("The SVG declares entities or a document type, which are not allowed.") from None
+        raise SvgRefused(gettext("The SVG declares entities or a document type, which are not "
+                                 "allowed.")) from None
     except etree.ParseError as error:
-        raise SvgRefused(f"The file is not well-formed SVG ({error}).") from None
+        raise SvgRefused(gettext("The file is not well-formed SVG (%(error)s).") % {"error": error}) from None
     if _local(root.tag) != "svg" or not root.tag.startswith(_NS):
-        raise SvgRefused("The file is not an SVG drawing (its outer element is not <svg> in the "
-                         "SVG namespace).")
+        raise SvgRefused(gettext("The file is not an SVG drawing (its outer element is not <svg> in "
+                                 "the SVG namespace)."))
     removed = []
     count = [0]
 
     def copy(element, parent):
         count[0] += 1
         if count[0] > MAX_ELEMENTS:
-            raise SvgRefused(f"The drawing has more than {MAX_ELEMENTS:,} elements.")
+            raise SvgRefused(gettext("The drawing has more than %(limit)s elements.")
+                             % {"limit": f"{MAX_ELEMENTS:,}"})
         name = _local(element.tag)
         if name not in ELEMENTS or not element.tag.startswith(_NS):
             removed.append(f"<{name or element.tag}>")
@@ -152,5 +155,6 @@ def svg_size(clean):
         if len(parts) == 4:
             width, height = number(parts[2]), number(parts[3])
     if not (width and height):
-        raise SvgRefused("The SVG has neither a width and height nor a viewBox; give it a viewBox.")
+        raise SvgRefused(gettext("The SVG has neither a width and height nor a viewBox; give it a "
+                                 "viewBox."))
     return width, height
