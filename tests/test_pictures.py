@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from content import languages
@@ -18,6 +19,13 @@ from tests.builders import DEMO_SLUG, add_section, make_procedure, publish
 pytestmark = pytest.mark.django_db
 
 EN, AR = languages.SOURCE, languages.TRANSLATION
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english():
+    """The messages are matched in English, whatever language an earlier test left active."""
+    with translation.override(EN):
+        yield
 
 
 def png(width, height, mode="RGB"):
