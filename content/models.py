@@ -16,6 +16,7 @@ from content.editing.models import (  # noqa: F401
     WorkflowEvent,
     reject_raw_html,
 )
+from content.editing.pictures import Picture, PictureFile, PictureRendition  # noqa: F401
 from content.handouts.models import HandoutFile, HandoutProblem  # noqa: F401
 from content.publishing.models import (  # noqa: F401
     GlossaryPublication,

@@ -14,6 +14,7 @@ from content.admin.language import set_admin_language
 from content.handoff import fhir
 from content.handoff.infobutton import infobutton
 from content.site.offline import service_worker
+from content.site.pictures import picture_file
 from content.site.sitemaps import SITEMAPS
 from content.site.views import robots_txt
 from portal import health, security
@@ -35,6 +36,8 @@ urlpatterns = [
     path("fhir/metadata", fhir.metadata, name="fhir_metadata"),
     path("fhir/DocumentReference", fhir.search, name="fhir_search"),
     path("fhir/DocumentReference/<str:resource_id>", fhir.read, name="fhir_read"),
+    # Pictures are the same file in every language: outside the prefix, named by their digest.
+    path("pictures/<str:digest>.<str:extension>", picture_file, name="picture_file"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # Offline reading: at the root, so the worker looks after the pages of every language.

@@ -261,7 +261,7 @@ def section_index(page, kind):
     "body, named",
     [
         ("Take 1\u202e01\u202c tablets.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
-        ("See ![the pump](https://example.org/pump.png).", "Images are not supported"),
+        ("See ![the pump](https://example.org/pump.png).", "image from elsewhere"),
         ("## Before you come\n\nBring your list.", "##"),
         ('!!! caution "Careful"\n    Text.', "caution"),
         ("- " * 1000 + "deep", "nested 1000 levels deep"),

@@ -101,7 +101,7 @@ def test_update_brings_the_database_in_line_with_the_files(demo_copy):
          "overview.ar.md:3: Invisible direction-control characters"),
         ("hai-pump-chemotherapy/sections/overview.en.md", "## A heading\n\nText", "are not supported: ##"),
         ("hai-pump-chemotherapy/questions/01-who-can-have-hai-pump.en.md", "# A question?\n\n![x](y.png)",
-         "Images are not supported"),
+         "image from elsewhere"),
         ("hai-pump-chemotherapy/sections/prologue.en.md", "Text", "unknown section kind 'prologue'"),
         ("hai-pump-chemotherapy/questions/01-who-can-have-hai-pump.en.md", "No heading here",
          "the first line must be the question"),

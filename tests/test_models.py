@@ -187,7 +187,7 @@ def test_a_markdown_field_lists_every_problem_at_once():
     messages = error.value.message_dict["body_en"]
     assert len(messages) == 3
     assert any("<b>" in m for m in messages) and any("U+202E" in m for m in messages)
-    assert any("Images" in m for m in messages)
+    assert any("image from elsewhere" in m for m in messages)
 
 
 # --- One authoring rule for every plain text a patient reads ------------------------------------

@@ -342,7 +342,7 @@ def test_missing_citations_lists_only_real_markers_without_a_citation_sorted():
 @pytest.mark.parametrize(
     "text, named",
     [
-        ("See ![a diagram](https://example.org/pump.png).", "Images"),
+        ("See ![a diagram](https://example.org/pump.png).", "image from elsewhere"),
         ("# Big heading\n\nText", "#"),
         ("## Section heading\n\nText", "##"),
         ("Heading\n=======\n\nText", "#"),

@@ -5,4 +5,4 @@ Django's admin imports this package at start-up (autodiscover); importing each m
 module here is what registers it.
 """
 
-from content.admin import clinic, glossary, procedure, users  # noqa: F401  (each registers its admin)
+from content.admin import clinic, glossary, pictures, procedure, users  # noqa: F401  (each registers its admin)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content import languages
 from content.editing import codes, freshness
+from content.editing.pictures import known_slugs
 from content.rendering.markdown import authoring_problems, plain_text_problems
 from content.rendering.urls import WEB_SCHEMES
 
@@ -44,7 +45,8 @@ _STRICTEST_LANGUAGE = next((code for code in languages.CODES if languages.is_rig
 def reject_raw_html(text):
     """Refuses whatever a Markdown text would lose or garble when rendered, each problem named
     (raw HTML is only one of them; the name stays because migrations refer to it)."""
-    problems = authoring_problems(text, _STRICTEST_LANGUAGE)
+    slugs = known_slugs([text]) if text and "picture:" in text else set()
+    problems = authoring_problems(text, _STRICTEST_LANGUAGE, slugs)
     if problems:
         raise ValidationError([ValidationError(problem, code="markdown") for problem in problems])
 

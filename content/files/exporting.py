@@ -16,6 +16,7 @@ from pathlib import Path
 
 from content import languages
 from content.editing.models import Citation, Clinic, GlossaryTerm, Procedure, Section
+from content.editing.pictures import Picture, PictureFile
 from content.editing.revisions import snapshot
 from content.publishing.document import translators
 
@@ -180,8 +181,30 @@ def procedure_files(procedure):
     return files
 
 
+RASTER_SUFFIXES = ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"RIFF", ".webp"))
+
+
+def _picture_suffix(picture_file, data):
+    if picture_file.kind == PictureFile.Kind.DRAWING:
+        return ".svg"
+    return next((suffix for magic, suffix in RASTER_SUFFIXES if data.startswith(magic)), ".png")
+
+
+def picture_files():
+    """`pictures/<slug>.<language>.<svg|png|jpg|webp>`: each picture's files as they came in."""
+    files = {}
+    for picture in Picture.objects.select_related("source_file", "translation_file").order_by("slug"):
+        for language, picture_file in ((languages.SOURCE, picture.source_file),
+                                       (languages.TRANSLATION, picture.translation_file)):
+            if picture_file is None or not picture_file.original:
+                continue
+            data = bytes(picture_file.original)
+            files[f"pictures/{picture.slug}.{language}{_picture_suffix(picture_file, data)}"] = data
+    return files
+
+
 def content_files():
-    """{relative path: text} for everything the export writes."""
+    """{relative path: text, or bytes for a picture} for everything the export writes."""
     files = {}
     clinic = Clinic.current()
     if clinic is not None:
@@ -189,6 +212,7 @@ def content_files():
     terms = list(GlossaryTerm.objects.order_by("pk"))
     if terms:
         files["glossary.toml"] = glossary_file(terms)
+    files.update(picture_files())
     procedures = Procedure.objects.select_related("live_version").order_by("slug")
     for procedure in procedures:
         for path, text in procedure_files(procedure).items():
@@ -212,7 +236,10 @@ def export_folder(folder):
         for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8", newline="\n")
         staging.chmod(0o777 & ~_umask())
         if folder.exists():
             folder.rmdir()

@@ -27,6 +27,7 @@ from content.editing.models import (
     Section,
 )
 from content.editing.revisions import latest_revision, record_revision, save_clinic
+from content.files.pictures import PictureFileError, load_pictures, read_picture_folder
 from content.publishing.glossary import latest_glossary
 from content.publishing.glossary_workflow import publish_glossary
 from content.publishing.localized import text_entry
@@ -514,6 +515,7 @@ class ContentFolder:
     clinic: dict | None
     glossary: dict | None
     procedures: list
+    pictures: dict = field(default_factory=dict)  # slug -> {language: path} (content.files.pictures)
 
 
 def read_content_folder(folder):
@@ -529,6 +531,10 @@ def read_content_folder(folder):
                   if (path / "procedure.toml").is_file()]
     if clinic is None and glossary is None and not procedures:
         raise ContentFileError(folder, "holds neither clinic.toml nor a procedure folder (nor glossary.toml)")
+    try:
+        pictures = read_picture_folder(folder / "pictures")
+    except PictureFileError as error:
+        raise ContentFileError(folder / "pictures", str(error)) from None
     seen = {}
     for files in procedures:
         slug = files.fields["slug"]
@@ -536,7 +542,7 @@ def read_content_folder(folder):
             raise ContentFileError(files.folder / "procedure.toml",
                                    f"slug {slug!r} is used by another folder too ({seen[slug].name})")
         seen[slug] = files.folder
-    return ContentFolder(folder, clinic, glossary, procedures)
+    return ContentFolder(folder, clinic, glossary, procedures, pictures)
 
 
 def load_content_folder(content, update=False):
@@ -555,6 +561,11 @@ def load_content_folder(content, update=False):
             if loaded in ("created", "updated") or latest_glossary() is None:
                 publication = publish_glossary(name=content.folder.name, origin=SaveOrigin.CONTENT_FILES)
                 outcomes.append(f"glossary: published as version {publication.number}")
+        # Before the procedures, whose texts show them.
+        try:
+            outcomes += load_pictures(content.pictures, update=update)
+        except PictureFileError as error:
+            raise ContentFileError(content.folder / "pictures", str(error)) from None
         for files in content.procedures:
             outcome = load_procedure(files, update=update)
             outcomes.append(f"procedure {files.fields['slug']}: {outcome}")

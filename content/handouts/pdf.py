@@ -11,6 +11,7 @@ import functools
 import io
 import logging
 import mimetypes
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,6 +81,19 @@ def _decoded_font(path):
     return buffer.getvalue()
 
 
+def _picture_file(static_files, url):
+    """(bytes, content type) of a picture file on this site (content.editing.pictures), from the
+    database; None for any other address."""
+    from content.editing.pictures import FORMATS, PictureRendition
+
+    parts = urlsplit(url)
+    match = re.fullmatch(r"/pictures/([0-9a-f]{64})\.(webp|jpg|svg)", parts.path)
+    if (parts.scheme, parts.netloc) != static_files.origin or not match:
+        return None
+    rendition = PictureRendition.objects.filter(digest=match[1], format=match[2]).only("data").first()
+    return None if rendition is None else (bytes(rendition.data), FORMATS[match[2]])
+
+
 @functools.cache
 def _static_files_only_fetcher():
     # WeasyPrint takes half a second to import: only processes that make a PDF pay for it.
@@ -94,6 +108,9 @@ def _static_files_only_fetcher():
             self.static_files = static_files
 
         def fetch(self, url, headers=None):
+            picture = _picture_file(self.static_files, url)
+            if picture is not None:
+                return URLFetcherResponse(url, picture[0], {"Content-Type": picture[1]})
             path = self.static_files.path_for(url)
             if path is None:
                 raise ValueError(f"handouts use only this portal's static files, not {url}")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from content import languages
 from content.editing import codes, freshness
 from content.editing.models import Procedure, Question, Section
+from content.editing.pictures import picture_pins, referenced_slugs
 from content.publishing.glossary import glossary_snapshot
 from content.publishing.localized import text_entry
 from content.rendering.markdown import (
@@ -29,10 +30,10 @@ def question_anchor_prefix(question):
     return "faq" + hashlib.sha256((question or "").encode()).hexdigest()[:8]
 
 
-def _markdown_entry(row, name, anchor_prefix):
+def _markdown_entry(row, name, anchor_prefix, pictures):
     html = {
         language: render_markdown(row.get(languages.field_name(name, language)) or "", language,
-                                  anchor_prefix)
+                                  anchor_prefix, pictures)
         for language in languages.CODES
     }
     return text_entry(row, name, row.get("translation", {}).get(name), html=html)
@@ -66,23 +67,38 @@ def arabic_digest(content):
     return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
 
 
-def build_document(content, glossary_terms=None):
+def _markdown_texts(content):
+    rows = [(row, "body") for row in content["sections"]]
+    rows += [(row, "answer") for row in content["questions"]]
+    return [row.get(languages.field_name(name, language))
+            for row, name in rows for language in languages.CODES]
+
+
+def build_document(content, glossary_terms=None, pictures=None):
     """The page of a snapshot: every text as an entry (content.publishing.localized), Markdown rendered,
-    and the glossary terms it uses as the glossary stands now (content.publishing.glossary)."""
+    and the glossary terms it uses as the glossary stands now (content.publishing.glossary).
+
+    The pictures it shows are the files they have now unless `pictures` (a document's own
+    "pictures", content.editing.pictures.picture_pins) says which: the document keeps the files it
+    was rendered with, so a picture replaced later changes no published page until it is
+    published again."""
     procedure = content["procedure"]
+    if pictures is None:
+        pictures = picture_pins(referenced_slugs(*_markdown_texts(content)))
     document = {
         "format": DOCUMENT_FORMAT,
         "slug": procedure["slug"],
         "texts": {name: _plain_entry(procedure, name) for name in Procedure.translated_text_fields},
         "sections": [
             {"kind": section["kind"], "heading": _plain_entry(section, "heading"),
-             "body": _markdown_entry(section, "body", section["kind"])}
+             "body": _markdown_entry(section, "body", section["kind"], pictures)}
             for section in content["sections"]
         ],
         "questions": [
             {"question": _plain_entry(question, "question"),
              "answer": _markdown_entry(question, "answer",
-                                       question_anchor_prefix(question.get(languages.source_field("question"))))}
+                                       question_anchor_prefix(question.get(languages.source_field("question"))),
+                                       pictures)}
             for question in content["questions"]
         ],
         "citations": content["citations"],
@@ -90,6 +106,7 @@ def build_document(content, glossary_terms=None):
         "codes": [{"system": code["system"], "oid": codes.SYSTEMS[code["system"]].oid,
                    "code": code["code"]} for code in content.get("codes", [])],
         "translators": translators(content),
+        "pictures": pictures,
     }
     document["glossary"] = glossary_snapshot(document, glossary_terms)
     return document
@@ -111,6 +128,7 @@ def publish_problems(content):
             problems.append(_("The code %(code)s is not a valid %(system)s code.")
                             % {"code": code["code"], "system": system.label if system else code["system"]})
     numbers = {citation["number"] for citation in content["citations"]}
+    pictures = set(picture_pins(referenced_slugs(*_markdown_texts(content))))
     parts = [(Section.Kind(s["kind"]).label, s, "body") for s in content["sections"]]
     parts += [(_("Question %(number)d") % {"number": i}, q, "answer")
               for i, q in enumerate(content["questions"], 1)]
@@ -126,7 +144,7 @@ def publish_problems(content):
                                                   "number": number})
             # What the admin and the file loader refuse cannot be published by another route.
             problems += [f"{label} ({language}): {problem}"
-                         for problem in authoring_problems(text, language)]
+                         for problem in authoring_problems(text, language, pictures)]
     # The plain texts too: the same rule as their fields (content.rendering.plain_text_problems).
     plain = [(Procedure._meta.get_field(name).verbose_name, procedure, name)
              for name in Procedure.translated_text_fields]

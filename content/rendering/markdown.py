@@ -56,9 +56,10 @@ PLAIN_TEXT_MAX_CHARS = 2_000
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "code", "hr", "bdi", "abbr",
-    "span",
+    "span", "figure", "figcaption", "img",
 }
 ALLOWED_ATTRIBUTES = {
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"},
     "a": {"href", "id", "title"},
     "sup": {"id"},
     "abbr": {"title"},
@@ -83,7 +84,15 @@ ALLOWED_CLASSES = {
     "p": {"admonition-title"},
     "a": {"citation-ref"},
     "sup": {"citation"},
+    "figure": {"picture"},
 }
+# Where a picture's files are served (content.site.pictures): an <img> may show nothing else, not
+# even another address of this site, whatever route its HTML came by.
+PICTURE_PATH = "/pictures/"
+PICTURE_FILE = re.compile(r"^/pictures/[0-9a-f]{64}\.(?:webp|jpg|svg)$")
+PICTURE_SCHEME = "picture:"
+# The width a picture takes on a page: the reading column (44em) on a wide screen, else the screen.
+PICTURE_SIZES = "(min-width: 48em) 44em, 100vw"
 
 # Raw HTML as an author might type it: a comment, a script or style element with its content, or
 # a tag of a real HTML element (current or legacy). Only closed constructs count, so a stray `<`
@@ -117,12 +126,21 @@ _BRACKET = re.compile(r"[\[\]]")
 DEFAULT_TITLE = "\x00default-title\x00"  # a title no author can type: bidi/NUL never reach here
 
 
+def _picture_addresses_only(element, attribute, value):
+    if element != "img" or attribute not in {"src", "srcset"}:
+        return value
+    candidates = ([part.strip().split(" ")[0] for part in value.split(",")] if attribute == "srcset"
+                  else [value])
+    return value if candidates and all(PICTURE_FILE.match(c) for c in candidates) else None
+
+
 def sanitize(html):
     """Clean HTML with the portal's one allow-list. The sanitiser choice lives only here."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_picture_addresses_only,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         clean_content_tags={"script", "style"},
@@ -296,9 +314,7 @@ class _Unsupported(Treeprocessor):
     def run(self, root):
         found = self.md.unsupported
         for element in root.iter():
-            if element.tag == "img":
-                found["images"] = True
-            elif element.tag == "pre":
+            if element.tag == "pre":
                 found["code_blocks"] = True
             elif element.tag in {"h1", "h2", "h5", "h6"}:
                 found.setdefault("headings", set()).add(int(element.tag[1]))
@@ -320,6 +336,72 @@ def _nesting_depth(root):
             deepest = max(deepest, depth)
         stack.extend((child, depth) for child in element)
     return deepest
+
+
+class _Pictures(Treeprocessor):
+    """`![alternative text](picture:SLUG "caption")` on a line of its own becomes a figure showing
+    the picture's file for the text's language, from `md.pictures` ({slug: {language: pin}},
+    content.editing.pictures.picture_pins), with its alternative text and caption. What cannot be
+    shown (no alternative text, an unknown slug, another address, a picture inside a sentence) is
+    noted for authoring_problems, and rendered as its alternative text, so nothing is lost."""
+
+    def run(self, root):
+        found, pictures = self.md.unsupported, self.md.pictures
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "p" or not any(image.tag == "img" for image in child.iter()):
+                    continue
+                only = (len(child) == 1 and child[0].tag == "img" and not (child.text or "").strip()
+                        and not (child[0].tail or "").strip())
+                for image in list(child.iter("img")):
+                    source, alt = image.get("src", ""), (image.get("alt") or "").strip()
+                    if not source.startswith(PICTURE_SCHEME):
+                        found.setdefault("other_images", []).append(source[:60])
+                        continue
+                    slug = source.removeprefix(PICTURE_SCHEME)
+                    if not alt:
+                        found.setdefault("no_alt", []).append(slug)
+                    if not only:
+                        found.setdefault("inline_pictures", []).append(slug)
+                    if pictures is not None and slug not in pictures:
+                        found.setdefault("unknown_pictures", []).append(slug)
+                if only and not found.get("other_images"):
+                    figure = self._figure(child[0])
+                    if figure is not None:
+                        parent[index] = figure
+                        continue
+                for image in list(child.iter("img")):  # shown as its words
+                    self._as_text(child, image)
+
+    def _figure(self, image):
+        slug = image.get("src").removeprefix(PICTURE_SCHEME)
+        alt = (image.get("alt") or "").strip()
+        pin = (self.md.pictures or {}).get(slug, {}).get(self.md.language)
+        if not pin or not alt:
+            return None
+        figure = etree.Element("figure", {"class": "picture"})
+        attributes = {"src": pin["src"], "alt": alt, "width": str(pin["width"]),
+                      "height": str(pin["height"]), "loading": "lazy", "decoding": "async"}
+        if pin.get("srcset"):
+            attributes["srcset"] = ", ".join(f"{url} {width}w" for url, width in pin["srcset"])
+            attributes["sizes"] = PICTURE_SIZES
+        etree.SubElement(figure, "img", attributes)
+        caption = (image.get("title") or "").strip()
+        if caption:
+            etree.SubElement(figure, "figcaption").text = caption
+        return figure
+
+    @staticmethod
+    def _as_text(paragraph, image):
+        words = (image.get("alt") or "").strip()
+        position = list(paragraph).index(image)
+        tail = (words + (image.tail or "")) if words else (image.tail or "")
+        if position == 0:
+            paragraph.text = (paragraph.text or "") + tail
+        else:
+            previous = paragraph[position - 1]
+            previous.tail = (previous.tail or "") + tail
+        paragraph.remove(image)
 
 
 class _IsolateLtrRuns(Treeprocessor):
@@ -355,15 +437,16 @@ class _IsolateLtrRuns(Treeprocessor):
 
 
 class _PortalMarkdown(Extension):
-    def __init__(self, language, anchor_prefix):
+    def __init__(self, language, anchor_prefix, pictures=None):
         super().__init__()
-        self.language, self.anchor_prefix = language, anchor_prefix
+        self.language, self.anchor_prefix, self.pictures = language, anchor_prefix, pictures
 
     def extendMarkdown(self, md):
         md.registerExtension(self)
         md.link_text = _LinkText()
         md.citations, md.citation_counts, md.unsupported = [], {}, {}
         md.anchor_prefix = self.anchor_prefix
+        md.language, md.pictures = self.language, self.pictures
         # Whatever raw HTML survives stripping is escaped as text, never passed through; the
         # sanitiser is the last line of defence, not the only one.
         md.preprocessors.deregister("html_block")
@@ -377,6 +460,7 @@ class _PortalMarkdown(Extension):
         md.parser.blockprocessors.register(_Callouts(md.parser), "admonition", 105)
         md.treeprocessors.register(_CalloutTitles(md), "callout_titles", 15)
         md.treeprocessors.register(_ColumnAlignment(md), "column_alignment", 14.5)
+        md.treeprocessors.register(_Pictures(md), "pictures", 14.2)
         md.treeprocessors.register(_Unsupported(md), "unsupported", 14)
         if languages.is_right_to_left(self.language):
             md.treeprocessors.register(_IsolateLtrRuns(md), "isolate_ltr", -10)
@@ -386,14 +470,14 @@ def citation_anchor(anchor_prefix, number, occurrence):
     return f"cite-ref-{anchor_prefix}-{number}-{occurrence}"
 
 
-def _convert(text, language, anchor_prefix):
+def _convert(text, language, anchor_prefix, pictures=None):
     """(html, the Markdown instance with what it found) for text already stripped of raw HTML.
 
     Raises what Python-Markdown raises; render_markdown and authoring_problems decide what a
     failure means for them.
     """
     md = markdown.Markdown(
-        extensions=["sane_lists", "tables", _PortalMarkdown(language, anchor_prefix)],
+        extensions=["sane_lists", "tables", _PortalMarkdown(language, anchor_prefix, pictures)],
         output_format="html",
     )
     with translation.override(language):
@@ -411,13 +495,16 @@ def _source(text):
     return BIDI_CONTROL.sub("", _strip_raw_html(text or ""))
 
 
-def render_markdown(text, language=languages.SOURCE, anchor_prefix="text"):
-    """Turn an author's Markdown into safe HTML for a page in `language`. Never raises."""
+def render_markdown(text, language=languages.SOURCE, anchor_prefix="text", pictures=None):
+    """Turn an author's Markdown into safe HTML for a page in `language`. Never raises.
+
+    `pictures` ({slug: {language: pin}}) are the pictures the text may show; one it names that is
+    not among them is shown as its alternative text."""
     if not text or not text.strip():
         return ""
     source = _source(text)
     try:
-        html, _md = _convert(source, language, anchor_prefix)
+        html, _md = _convert(source, language, anchor_prefix, pictures or {})
     except Exception as error:  # whatever Python-Markdown raises: a save or page must not fail on it
         # Refused at the form (authoring_problems); a text stored before still shows its words.
         # No traceback: a RecursionError's is a thousand frames long.
@@ -485,9 +572,10 @@ def plain_text_problems(text, max_chars=PLAIN_TEXT_MAX_CHARS):
     return problems + _direction_controls_problem(text)
 
 
-def authoring_problems(text, language=languages.SOURCE):
+def authoring_problems(text, language=languages.SOURCE, picture_slugs=None):
     """Everything an author must change before this Markdown can be saved, in words they can act
     on; [] when it renders exactly as written. The one rule for the admin and the file loader.
+    `picture_slugs`, when given, are the pictures that exist: a reference to another is refused.
 
     Decided on the text alone: a text whose shape could make rendering slow is refused before it
     is rendered (content.rendering.bounds), and one within the bounds renders in linear time."""
@@ -512,7 +600,8 @@ def authoring_problems(text, language=languages.SOURCE):
     if shape:
         return problems + shape  # not rendered: within the bounds it would be slow
     try:
-        _html, md = _convert(source, language, "text")
+        pictures = None if picture_slugs is None else {slug: {} for slug in picture_slugs}
+        _html, md = _convert(source, language, "text", pictures)
     except Exception:  # whatever Python-Markdown raises on a text within the bounds
         problems.append(gettext("This text cannot be rendered: lists or quotes are nested too deeply, "
                                 "or its Markdown is malformed. Simplify its structure."))
@@ -523,9 +612,23 @@ def authoring_problems(text, language=languages.SOURCE):
 
 def _unsupported_messages(found):
     messages = []
-    if found.get("images"):
-        messages.append(gettext("Images are not supported in the text; describe what the image "
-                                "shows in words instead."))
+    if found.get("other_images"):
+        messages.append(gettext("Only pictures added under Pictures can be shown, as "
+                                "![alternative text](picture:NAME \"caption\"); this text shows an "
+                                "image from elsewhere: %(addresses)s")
+                        % {"addresses": ", ".join(dict.fromkeys(found["other_images"])) or "()"})
+    if found.get("no_alt"):
+        messages.append(gettext("A picture needs alternative text, for readers who cannot see it: write "
+                                "what it shows between the brackets, ![like this](picture:%(slug)s).")
+                        % {"slug": found["no_alt"][0]})
+    if found.get("unknown_pictures"):
+        messages.append(gettext("There is no picture named %(names)s. Add it under Pictures first, "
+                                "or check the spelling.")
+                        % {"names": ", ".join(dict.fromkeys(found["unknown_pictures"]))})
+    if found.get("inline_pictures"):
+        messages.append(gettext("A picture goes on a line of its own, with an empty line before and "
+                                "after it: %(names)s")
+                        % {"names": ", ".join(dict.fromkeys(found["inline_pictures"]))})
     if found.get("code_blocks"):
         messages.append(gettext("Lines indented by four spaces or more show as computer code, not as "
                                 "text. Remove the indentation, or indent them under a list item."))

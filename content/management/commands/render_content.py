@@ -26,9 +26,12 @@ class Command(BaseCommand):
         live = Publication.objects.filter(procedure__live_version=F("pk")).select_related("revision")
         glossary = published_terms()
         for publication in live:
-            fresh = build_document(publication.revision.content, glossary)
+            # With the picture files it was published with: a picture replaced since then reaches
+            # a page only when it is published again.
+            fresh = build_document(publication.revision.content, glossary,
+                                   pictures=publication.document.get("pictures", {}))
             document = publication.document | {
-                key: fresh[key] for key in ("sections", "questions", "texts", "glossary")
+                key: fresh[key] for key in ("sections", "questions", "texts", "glossary", "pictures")
             }
             if document != publication.document:
                 publication.document = document
