@@ -369,3 +369,13 @@ def test_a_translator_may_give_the_arabic_file_but_not_replace_the_english_one(c
     assert accepted.status_code == 302
     picture.refresh_from_db()
     assert picture.translation_file_id and picture.translation_file != picture.source_file
+
+
+def test_a_damaged_photograph_is_refused_even_after_weasyprint_relaxed_pillow():
+    import weasyprint  # noqa: F401  (importing it sets Pillow to load cut-short files)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(PictureRefused, match="not a picture we can read"):
+        store_upload(png(300, 200)[:200])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it for drawing

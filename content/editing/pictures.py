@@ -134,9 +134,12 @@ def _digest(data):
 
 
 def _open_raster(data):
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # WeasyPrint, once imported, tells Pillow to load cut-short files as far as they go; an upload
+    # that is cut short is refused instead (a patient would see a half-grey picture).
+    loads_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -159,6 +162,8 @@ def _open_raster(data):
         raise PictureRefused(_("This file is not a picture we can read (it may be damaged or of "
                                "another kind). Upload a JPEG, PNG or WebP photograph, or an SVG "
                                "drawing.")) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = loads_truncated
     return image
 
 
