@@ -21,7 +21,9 @@ from tests.builders import (
     make_procedure,
 )
 
-pytestmark = pytest.mark.django_db
+# Several tests empty the database in the middle (flush), which PostgreSQL refuses inside the
+# transaction an ordinary test runs in (TRUNCATE with pending constraint checks).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DEMO = Path(__file__).resolve().parent.parent / "content" / "demo"
 
