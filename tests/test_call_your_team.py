@@ -215,7 +215,7 @@ def test_the_fever_advice_gives_the_temperature_and_cites_its_source(client, dem
     sentence = re.search(re.escape(temperature) + r"[^.]*\.\s*\{cite-(\d+)\}", when)
     assert sentence, "the temperature is followed by its citation"
     reference = html.split(f'<li id="cite-{sentence.group(1)}"')[1].split("</li>")[0]
-    assert "https://www.cdc.gov/cancer/preventinfections/fever.htm" in reference
+    assert "https://www.cdc.gov/cancer/features/preventing-infections.html" in reference
 
 
 # 9. Content corrections.
