@@ -6,6 +6,9 @@ sentence only when isolated. Two forms, one rule for which:
 - Rendered Markdown wraps each run in `<bdi dir="ltr">` (`isolated_runs`). Browsers and WeasyPrint
   both isolate a `bdi` element (its default style is `unicode-bidi: isolate`), and the element
   survives the sanitiser.
+- A plain text in a right-to-left language that a template shows as an element's content (a
+  title, a heading: `isolated_html`) gets the same `<bdi>` isolates, escaped, so "(HAI)" at the
+  end of an Arabic title reads back in order from a PDF as it does in the Markdown.
 - Text a template writes into an ordinary element (the clinic's phone, a handout's version and
   address) is wrapped in Unicode's isolate characters LRI ... PDI (`left_to_right`). Browsers
   isolate any element with `dir="ltr"`, but WeasyPrint does not isolate a `span` for its `dir`,
@@ -17,6 +20,9 @@ Direction controls an author types are a different matter: they are refused (BID
 
 import re
 import xml.etree.ElementTree as etree
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 # Letters and digits that read left to right: Latin (with accents), Greek (µg), and Western and
 # Eastern Arabic digits, which inside Arabic would otherwise reverse a phone number's groups.
@@ -32,7 +38,8 @@ _LTR_INNER = (
 _LTR_END = _LTR_ALNUM + "%\u00b0\u00ae\u2122\u00a9"
 # A run starts with a letter or digit, or with a sign directly before a digit (+966, -2).
 # It crosses a space only towards more of itself (5 mL, +966 11 123, 38.5 °C). Brackets stay
-# outside, so the Arabic around them still mirrors them correctly.
+# outside, so the Arabic around them still mirrors them correctly; `isolated_runs` takes in only a
+# pair that holds nothing but the run.
 LTR_RUN = re.compile(
     rf"(?:[+\-\u2212](?=[0-9\u0660-\u0669\u06f0-\u06f9])|[{_LTR_ALNUM}])"
     rf"(?:[{_LTR_INNER}]|[ \u00a0\u202f](?=[{_LTR_ALNUM}\u00b0]))*(?<=[{_LTR_END}])"
@@ -49,18 +56,45 @@ def left_to_right(text):
     return f"\u2066{text}\u2069" if text else text
 
 
+# A bracket pair around nothing but a run, "(HAI)", goes into the run's isolate. Left in the Arabic
+# flow it is drawn mirrored, and a PDF reader that takes "(HAI)" for one English word (Poppler:
+# pdftotext, Evince, Okular) copies the mirrored glyphs back in the order they stand: ")HAI(".
+# Inside the isolate the page looks the same and the text reads back in order. A pair that also
+# holds Arabic, "(ويُكتب IV)", stays in the flow: only there does it open on the Arabic's side.
+_PAIRS = {"(": ")", "[": "]"}
+
+
+def _spans(text):
+    """(start, end) of each run in text, widened over a bracket pair that holds only the run."""
+    for match in LTR_RUN.finditer(text):
+        start, end = match.span()
+        before = text[start - 1] if start else ""
+        if before in _PAIRS and text[end:end + 1] == _PAIRS[before]:
+            start, end = start - 1, end + 1
+        yield start, end
+
+
 def isolated_runs(text):
     """[leading text, bdi, bdi, ...] with each bdi's tail the text after it; [] if no run."""
-    matches = list(LTR_RUN.finditer(text))
-    if not matches:
+    spans = list(_spans(text))
+    if not spans:
         return []
-    leading = text[:matches[0].start()]
+    leading = text[:spans[0][0]]
     isolates = []
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
-        bdi = _left_to_right(match.group())
-        bdi.tail = text[match.end():following.start() if following else len(text)]
+    for (start, end), following in zip(spans, [*spans[1:], None], strict=True):
+        bdi = _left_to_right(text[start:end])
+        bdi.tail = text[end:following[0] if following else len(text)]
         isolates.append(bdi)
     return [leading, *isolates]
+
+
+def isolated_html(text):
+    """Plain text as escaped HTML, each left-to-right run in its `<bdi dir="ltr">`."""
+    runs = isolated_runs(text)
+    if not runs:
+        return escape(text)
+    # ElementTree escapes each isolate's text and tail as it writes them.
+    return mark_safe(escape(runs[0]) + "".join(etree.tostring(bdi, encoding="unicode") for bdi in runs[1:]))
 
 
 def _left_to_right(run):

@@ -1,5 +1,7 @@
 from django import template
+from django.utils.safestring import SafeData
 
+from content import languages
 from content.rendering import bidi
 
 register = template.Library()
@@ -26,3 +28,14 @@ def translated(text, tag="div", css_class="", href="", element_id=""):
 def left_to_right(text):
     """`{{ clinic.phone|left_to_right }}`: see content.rendering.bidi for when to use it."""
     return bidi.left_to_right(text)
+
+
+@register.filter
+def isolated(text):
+    """`{{ text|isolated }}`: a plain translated text that reads right to left, with its
+    left-to-right runs isolated (content.rendering.bidi); HTML from Markdown already has them."""
+    value = getattr(text, "value", text)
+    language = getattr(text, "language", None) or languages.active()
+    if not isinstance(value, str) or isinstance(value, SafeData) or not languages.is_right_to_left(language):
+        return text
+    return bidi.isolated_html(value)
