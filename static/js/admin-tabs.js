@@ -18,16 +18,45 @@
     return index === -1 ? 0 : index;
   };
 
-  // The "all tabs" language menu beside the title shows the language the tabs opened on. It is
-  // made by modeltranslation's ready handler, which jQuery runs before this one (registered later).
-  function showOpenedLanguage() {
+  // A language's name in that language, as the language switches name it (the page's
+  // <meta name="portal-language-name-ar">): modeltranslation labels tabs and menu with the bare
+  // code ("ar"), which a translator working in Arabic should not have to decode.
+  function ownName(code) {
+    var meta = document.querySelector('meta[name="portal-language-name-' + code + '"]');
+    return (meta && meta.getAttribute("content")) || code;
+  }
+
+  function nameInItsLanguage(element, code) {
+    element.textContent = ownName(code);
+    element.setAttribute("lang", code);
+    element.setAttribute("dir", "auto");
+    element.setAttribute("data-language", code);
+  }
+
+  var CODE = /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/;
+
+  // The tabs and the "all tabs" menu beside the title are made by modeltranslation's ready
+  // handler, which jQuery runs before this one (registered later). The menu shows the language
+  // the tabs opened on.
+  function nameLanguagesAndShowOpened() {
+    document.querySelectorAll(".ui-tabs-nav a").forEach(function (tab) {
+      var code = tab.textContent.trim();
+      if (CODE.test(code)) {
+        nameInItsLanguage(tab, code);
+      }
+    });
     var menu = document.getElementById("modeltranslation-main-switch");
-    var wanted = wantedLanguage().replace(/_/g, "-");
-    if (!menu || !wanted) {
+    if (!menu) {
       return;
     }
+    var wanted = wantedLanguage().replace(/_/g, "-");
     Array.prototype.forEach.call(menu.options, function (option) {
-      if (option.textContent === wanted) {
+      var code = option.textContent.trim();
+      if (!CODE.test(code)) {
+        return;
+      }
+      nameInItsLanguage(option, code);
+      if (code === wanted) {
         menu.value = option.value;
       }
     });
@@ -35,6 +64,6 @@
 
   var jQuery = window.jQuery || (window.django && window.django.jQuery);
   if (jQuery) {
-    jQuery(showOpenedLanguage);
+    jQuery(nameLanguagesAndShowOpened);
   }
 }());

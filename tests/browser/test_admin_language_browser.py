@@ -61,12 +61,17 @@ def check_inputs(page, opened_on):
             assert (facts["dir"], facts["lang"]) == (languages.direction(code), code), (field, facts)
             assert facts["direction"] == languages.direction(code), (field, facts)
             assert facts["visible"] == (code == opened_on), (field, code, facts)
-    # The menu that switches every tab at once says which language they opened on.
+    # The menu that switches every tab at once says which language they opened on; it and the
+    # tabs name each language in that language, not by its code.
     shown = page.evaluate("""() => {
       const menu = document.getElementById("modeltranslation-main-switch");
-      return menu.options[menu.selectedIndex].textContent;
+      const option = menu.options[menu.selectedIndex];
+      return [option.dataset.language, option.textContent];
     }""")
-    assert shown == opened_on
+    assert shown == [opened_on, languages.local_name(opened_on)]
+    tabs = page.evaluate("""() => [...document.querySelectorAll(".ui-tabs-nav a")].slice(0, 2)
+      .map(tab => [tab.lang, tab.textContent])""")
+    assert tabs == [[code, languages.local_name(code)] for code in languages.CODES]
     for name in ("slug", "citations-0-doi", "citations-0-url"):
         facts = page.evaluate(INPUT_FACTS, name)
         assert (facts["dir"], facts["direction"]) == ("ltr", "ltr"), (name, facts)
