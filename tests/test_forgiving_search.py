@@ -71,6 +71,20 @@ def test_the_result_names_the_section_it_opens(client, demo_procedure):
 
 
 @pytest.mark.django_db
+def test_a_result_found_by_a_word_of_the_other_language_shows_the_start_of_its_section(
+        client, demo_procedure):
+    # "jaundice" is only in the English text; the Arabic reader sees the Arabic section it opens.
+    html = client.get("/ar/search/", {"q": "jaundise"}).content.decode()
+    snippet = re.search(r'<p class="search-result__snippet"[^>]*>(.*?)</p>', html, re.S).group(1)
+    page = client.get(f"/ar/procedures/{DEMO_SLUG}/").content.decode()
+    section = page.split('id="when-to-call"')[1].split('<section class="procedure__section"')[0]
+    words = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    opening = " ".join(snippet.removeprefix("… ").split()[:6])
+    assert len(opening.split()) == 6 and opening in words
+    assert demo_procedure.summary_ar[:20] not in snippet
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("language, query", [
     ("en", "xqzvbn"), ("en", "zebra"), ("en", "qwertyuiop"), ("en", "chemotherapyxyzzy"),
     ("ar", "بلبلبل"), ("ar", "حمار وحشي"), ("ar", "xqzvbn"),

@@ -151,10 +151,16 @@ def draw(results, query, language=languages.SOURCE):
     if not isinstance(query, Query):
         query = parse_query(query, language)
     for result in results:
-        result.title_html = highlight(str(result.document.get("title", "")), query, language)
-        result.snippet, place = snippet_and_place(result.document, query, language)
-        result.anchor = (section_at(result.document.get("places", ""), place) if place
-                         else other_section(result.document.get("other_places", ""), query))
+        document = result.document
+        result.title_html = highlight(str(document.get("title", "")), query, language)
+        result.snippet, place = snippet_and_place(document, query, language)
+        if place:
+            result.anchor = section_at(document.get("places", ""), place)
+        else:
+            # Found by a word of the other language or another name of a term: the page's own
+            # text has nothing to mark, so the snippet is the start of the section the link opens.
+            result.anchor = other_section(document.get("other_places", ""), query)
+            result.snippet = section_start(document, result.anchor, query) or result.snippet
     return results
 
 
@@ -184,6 +190,16 @@ def section_heading(document, anchor):
             if found == anchor:
                 return lines[number] if number < len(lines) else ""
             number += 1
+    return ""
+
+
+def section_start(document, anchor, query, length=SNIPPET_CHARACTERS):
+    """About `length` characters of the document's text from the start of section `anchor`,
+    escaped; "" when the text has no such section."""
+    for line in (document.get("places") or "").splitlines() if anchor else ():
+        field, offset, found = line.split(" ", 2)
+        if field == "text" and found == anchor:
+            return _window(_field_text(document.get("text")), int(offset), query.words, length, lead=0)
     return ""
 
 
@@ -335,10 +351,11 @@ def _stem_finder(stems):
 SPACE = re.compile(r"\s")
 
 
-def _window(text, around, words, length):
-    """text[start:end] around position `around`, cut at spaces, never through a word."""
+def _window(text, around, words, length, lead=None):
+    """text[start:end] around position `around` (`lead` characters before it, a third of the
+    length unless given), cut at spaces, never through a word."""
     text_length = len(text)
-    start = max(0, around - length // 3)
+    start = max(0, around - (length // 3 if lead is None else lead))
     if start:
         space = SPACE.search(text, start, around)
         start = space.end() if space else around
