@@ -118,20 +118,10 @@
   // The offline page: what this device has kept, newest first.
   var list = document.getElementById("saved-pages");
   if (list) {
-    caches.open("portal-pages").then(function (cache) {
-      return cache.keys().then(function (requests) {
-        return Promise.all(requests.map(function (request) {
-          return cache.match(request).then(function (response) {
-            return {
-              url: request.url,
-              title: decodeURIComponent(response.headers.get("X-Portal-Saved-Title") || ""),
-              savedAt: response.headers.get("X-Portal-Saved-At") || "",
-              type: response.headers.get("Content-Type") || ""
-            };
-          });
-        }));
-      });
-    }).then(function (pages) {
+    navigator.serviceWorker.ready.then(function (registration) {
+      return ask(registration.active, { type: "list" });
+    }).then(function (answer) {
+      var pages = answer.pages || [];
       var offlinePaths = list.getAttribute("data-offline-paths").split(" ");
       pages = pages.filter(function (page) {
         return offlinePaths.indexOf(new URL(page.url).pathname) === -1;

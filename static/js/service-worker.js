@@ -247,6 +247,24 @@ function refresh() {
   });
 }
 
+// The pages kept on this device, for the offline page's list: the worker is the one reader of
+// its cache and of the headers it stamps on each copy.
+function savedPages() {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.map(function (request) {
+        return cache.match(request).then(function (response) {
+          return {
+            url: request.url,
+            title: decodeURIComponent(response.headers.get(SAVED_TITLE) || ""),
+            savedAt: response.headers.get(SAVED_AT) || ""
+          };
+        });
+      }));
+    });
+  });
+}
+
 self.addEventListener("message", function (event) {
   var message = event.data || {};
   var port = event.ports && event.ports[0];
@@ -256,6 +274,11 @@ self.addEventListener("message", function (event) {
     work = save(message.pages || [], message.optional || [], message.assets || [], message.cache || "default").then(
       function () { answer({ saved: true }); },
       function (error) { answer({ saved: false, error: String(error) }); }
+    );
+  } else if (message.type === "list") {
+    work = savedPages().then(
+      function (pages) { answer({ pages: pages }); },
+      function () { answer({ pages: [] }); }
     );
   } else if (message.type === "refresh" && Date.now() - lastRefresh > REFRESH_EVERY_MS) {
     work = refresh().then(function () { answer({ refreshed: true }); });
