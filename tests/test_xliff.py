@@ -132,7 +132,8 @@ def test_the_export_is_xliff_2_core_with_one_unit_per_translated_text(demo_proce
     assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "en", "ar")
     assert_core_structure(root)
     files = root.findall(q("file"))
-    assert [f.get("id") for f in files] == [DEMO_SLUG]
+    # A full export carries the glossary too, after the procedures (its units: tested below).
+    assert [f.get("id") for f in files] == [DEMO_SLUG, "glossary"]
     assert files[0].get(XML_SPACE) == "preserve" and files[0].get("trgDir") == "rtl"
 
     units = files[0].findall(q("unit"))
