@@ -260,7 +260,7 @@ class ImportResult:
         lines.append(_("Texts imported: %(count)d.") % {"count": len(self.imported)})
         glossary = [unit_id for unit_id in self.imported if is_glossary_unit(unit_id)]
         if glossary:
-            lines.append(_("Of them glossary texts: %(count)d, of the terms %(terms)s.") % {
+            lines.append(_("Glossary texts among them: %(count)d (%(terms)s).") % {
                 "count": len(glossary), "terms": ", ".join(sorted({glossary_slug(u) for u in glossary}))})
             lines.append(_("Patients read the glossary's new texts once a clinical reviewer publishes "
                            "the glossary."))
