@@ -5,13 +5,16 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from content.editing import freshness
 from content.editing.revisions import record_revision
-from content.models import Procedure, Question, Revision, Section
+from content.models import GlossaryTerm, Procedure, Question, Revision, Section
+from content.publishing.glossary import unpublished_changes
 from tests.builders import DEMO_SLUG, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +135,8 @@ def test_the_export_is_xliff_2_core_with_one_unit_per_translated_text(demo_proce
     assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "en", "ar")
     assert_core_structure(root)
     files = root.findall(q("file"))
-    assert [f.get("id") for f in files] == [DEMO_SLUG]
+    # A full export carries the glossary too, after the procedures (its units: tested below).
+    assert [f.get("id") for f in files] == [DEMO_SLUG, "glossary"]
     assert files[0].get(XML_SPACE) == "preserve" and files[0].get("trgDir") == "rtl"
 
     units = files[0].findall(q("unit"))
@@ -405,3 +409,211 @@ def test_a_form_opened_before_an_import_and_saved_after_it_keeps_the_imported_tr
     procedure = Procedure.objects.get(pk=demo_procedure.pk)
     assert procedure.summary_ar == "ملخص جديد كُتب في النموذج."
     assert procedure.sections.get(kind="travel").body_ar == "نص السفر من أداة الترجمة."
+
+
+# ---------------------------------------------------------------- the glossary
+
+GLOSSARY_FIELDS = ("term", "other_forms", "definition")
+
+
+def _glossary_snapshot():
+    return [(term.slug, term.translation, *(getattr(term, f"{name}_ar") for name in GLOSSARY_FIELDS))
+            for term in GlossaryTerm.objects.order_by("slug")]
+
+
+def test_a_full_export_holds_the_glossary_a_unit_per_term_text_with_english_in_slug_order(
+        demo_procedure, tmp_path):
+    chemotherapy = GlossaryTerm.objects.get(slug="chemotherapy")
+    chemotherapy.definition_en += " It is given in cycles."
+    chemotherapy.save()  # its Arabic definition is now out of date
+    without_other_forms = GlossaryTerm.objects.order_by("slug").last()
+    without_other_forms.other_forms_en = ""
+    without_other_forms.save()  # nothing of it to translate
+    root = ElementTree.parse(export(tmp_path)).getroot()
+
+    assert_core_structure(root)
+    glossary = root.find(f"{q('file')}[@id='glossary']")
+    assert glossary.get("original") == "glossary" and glossary.get("trgDir") == "rtl"
+    expected = [f"glossary:{term.slug}.{name}" for term in GlossaryTerm.objects.order_by("slug")
+                for name in GLOSSARY_FIELDS if term.english(name)]
+    assert [u.get("id") for u in glossary.findall(q("unit"))] == expected
+    assert f"glossary:{without_other_forms.slug}.other_forms" not in expected
+
+    definition = unit(root, "glossary:chemotherapy.definition")
+    assert definition.get("name") == "glossary chemotherapy definition"
+    segment = definition.find(q("segment"))
+    assert segment.get("state") == "initial"
+    assert segment.find(q("source")).text == chemotherapy.definition_en
+    assert segment.find(q("target")).text == chemotherapy.definition_ar
+    term = unit(root, "glossary:chemotherapy.term").find(q("segment"))
+    assert term.get("state") == "translated" and term.find(q("target")).text == "العلاج الكيميائي"
+
+
+def test_export_xliff_leaves_the_glossary_out_when_asked_and_of_a_procedures_own_export(
+        demo_procedure, tmp_path):
+    def file_ids(*args):
+        return [f.get("id") for f in ElementTree.parse(export(tmp_path, *args)).getroot()]
+
+    assert file_ids() == [DEMO_SLUG, "glossary"]
+    assert file_ids("--no-glossary") == [DEMO_SLUG]
+    assert file_ids("--procedure", DEMO_SLUG) == [DEMO_SLUG]
+    assert file_ids("--procedure", DEMO_SLUG, "--glossary") == [DEMO_SLUG, "glossary"]
+
+
+def test_an_imported_glossary_translation_is_saved_by_the_importing_account_without_a_revision(
+        demo_procedure, translator, tmp_path):
+    chemotherapy = GlossaryTerm.objects.get(slug="chemotherapy")
+    chemotherapy.definition_en += " It is given in cycles."
+    chemotherapy.save()
+    assert state_of(chemotherapy, "definition") == freshness.OUTDATED
+    path = export(tmp_path)
+    translated = "أدوية قوية تقتل الخلايا السرطانية، وتُعطى على دورات."
+    set_target(path, "glossary:chemotherapy.definition", translated)
+    revisions = demo_procedure.revisions.count()
+
+    out = import_file(path, translator)
+
+    chemotherapy.refresh_from_db()
+    assert chemotherapy.definition_ar == translated
+    assert state_of(chemotherapy, "definition") == freshness.CURRENT
+    assert chemotherapy.translation["definition"]["by"] == "Tariq Translator"
+    assert "Texts imported: 1." in out and "Glossary texts among them: 1 (chemotherapy)." in out
+    assert "once a clinical reviewer publishes the glossary" in out
+    assert unchanged_since(demo_procedure, revisions)
+    entry = LogEntry.objects.get(object_id=str(chemotherapy.pk),
+                                 content_type=ContentType.objects.get_for_model(GlossaryTerm))
+    assert entry.user == translator and entry.action_flag == CHANGE
+    assert entry.get_change_message() == "Arabic texts imported from an XLIFF file: plain definition."
+    # Saved in the working copy; patients read it once a reviewer publishes the glossary.
+    assert "chemotherapy" in unpublished_changes()["changed"]
+
+
+def test_a_glossary_unit_whose_english_changed_since_export_is_imported_but_stays_out_of_date(
+        demo_procedure, translator, tmp_path):
+    path = export(tmp_path)
+    chemotherapy = GlossaryTerm.objects.get(slug="chemotherapy")
+    exported_english = chemotherapy.definition_en
+    chemotherapy.definition_en += " It is given in cycles."
+    chemotherapy.save()
+    set_target(path, "glossary:chemotherapy.definition", "ترجمة التعريف كما كان.")
+
+    out = import_file(path, translator)
+
+    assert "stay flagged out of date" in out and "glossary:chemotherapy.definition" in out
+    chemotherapy.refresh_from_db()
+    assert chemotherapy.definition_ar == "ترجمة التعريف كما كان."
+    assert state_of(chemotherapy, "definition") == freshness.OUTDATED
+    assert chemotherapy.translation["definition"]["source"] == freshness.normalise(exported_english)
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda p: _edit(p, 'id="glossary:chemotherapy.term"', 'id="glossary:no-such-term.term"'),
+     "Unit glossary:no-such-term.term is not a text of this portal's glossary"),
+    (lambda p: _edit(p, 'id="glossary:chemotherapy.term"', 'id="glossary:chemotherapy.colour"'),
+     "Unit glossary:chemotherapy.colour is not a text of this portal's glossary"),
+    (lambda p: set_target(p, "glossary:chemotherapy.definition", "أدوية <b>قوية</b>."),
+     "Unit glossary:chemotherapy.definition: Raw HTML is not allowed"),
+    (lambda p: _edit(p, "<target>العلاج الكيميائي</target>",
+                     '<target>العلاج <pc id="1">الكيميائي</pc></target>'), "holds markup (<pc>)"),
+    (lambda p: set_target(p, "glossary:chemotherapy.term", "ع" * 121),
+     "Unit glossary:chemotherapy.term: It is 121 characters long; at most 120 fit."),
+    (lambda p: set_target(p, "glossary:chemotherapy.definition", "ع" * 401),
+     "Unit glossary:chemotherapy.definition: It is 401 characters long; at most 400 fit."),
+], ids=["unknown-term", "unknown-field", "raw-html", "inline-markup", "term-too-long",
+        "definition-too-long"])
+def test_a_bad_glossary_unit_is_refused_and_nothing_in_the_file_is_saved(
+        demo_procedure, translator, tmp_path, spoil, message):
+    path = export(tmp_path)
+    # Good units of a procedure and of the glossary beside the bad one: not imported either.
+    set_target(path, f"{DEMO_SLUG}.section.why.body", "نص جيد.")
+    set_target(path, "glossary:hepatic-artery.definition", "تعريف جيد.")
+    spoil(path)
+    before, revisions = _every_text(demo_procedure), demo_procedure.revisions.count()
+    glossary = _glossary_snapshot()
+    with pytest.raises(CommandError) as error:
+        import_file(path, translator)
+    assert message in str(error.value) and "nothing was imported" in str(error.value)
+    assert _every_text(demo_procedure) == before and unchanged_since(demo_procedure, revisions)
+    assert _glossary_snapshot() == glossary and not LogEntry.objects.exists()
+
+
+def _glossary_file(client, target="تعريف مترجم من أداة الترجمة."):
+    """The glossary's download with one definition translated, as a translation tool saves it."""
+    response = client.get(reverse("admin:content_glossaryterm_xliff"))
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    unit(root, "glossary:hepatic-artery.definition").find(q("segment")).find(q("target")).text = target
+    ElementTree.register_namespace("", NS)
+    return ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def test_a_translator_downloads_and_uploads_the_glossarys_translation_from_its_list(
+        client, demo_procedure, translator):
+    client.force_login(translator)
+    listing = client.get(reverse("admin:content_glossaryterm_changelist")).content.decode()
+    upload_url = reverse("admin:content_glossaryterm_xliff_upload")
+    assert reverse("admin:content_glossaryterm_xliff") in listing and upload_url in listing
+    response = client.get(reverse("admin:content_glossaryterm_xliff"))
+    assert 'filename="glossary.ar.xlf"' in response["Content-Disposition"]
+    assert [f.get("id") for f in ElementTree.fromstring(response.content)] == ["glossary"]
+    assert client.get(upload_url).status_code == 200
+
+    data = _glossary_file(client)
+    response = client.post(upload_url, {"file": SimpleUploadedFile("glossary.ar.xlf", data)})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:content_glossaryterm_changelist")
+    assert GlossaryTerm.objects.get(slug="hepatic-artery").definition_ar == "تعريف مترجم من أداة الترجمة."
+    page = client.get(response["Location"]).content.decode()
+    assert "Glossary texts among them: 1 (hepatic-artery)." in page
+
+
+def test_the_glossarys_upload_refuses_procedure_units_and_bad_texts_and_saves_nothing(
+        client, demo_procedure, translator, tmp_path):
+    client.force_login(translator)
+    upload_url = reverse("admin:content_glossaryterm_xliff_upload")
+    glossary = _glossary_snapshot()
+    path = export(tmp_path)  # the procedure's file and the glossary's
+    set_target(path, "glossary:hepatic-artery.definition", "تعريف جيد.")
+    response = client.post(upload_url, {"file": SimpleUploadedFile("all.xlf", path.read_bytes())})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    for unit_id in (f"{DEMO_SLUG}.procedure.title", f"{DEMO_SLUG}.procedure.summary"):
+        assert f"Unit {unit_id} is a procedure&#x27;s text, not the glossary&#x27;s" in page
+
+    data = _glossary_file(client, target="تعريف <script>x</script>")
+    response = client.post(upload_url, {"file": SimpleUploadedFile("bad.xlf", data)})
+    assert response.status_code == 400
+    assert "Unit glossary:hepatic-artery.definition: Raw HTML is not allowed" in response.content.decode()
+    assert _glossary_snapshot() == glossary
+
+
+def test_only_those_who_may_write_arabic_may_upload_the_glossary(client, demo_procedure, editor, reviewer):
+    upload_url = reverse("admin:content_glossaryterm_xliff_upload")
+    download_url = reverse("admin:content_glossaryterm_xliff")
+    for account in (editor, reviewer):
+        client.force_login(account)
+        listing = client.get(reverse("admin:content_glossaryterm_changelist")).content.decode()
+        assert download_url in listing and upload_url not in listing
+        assert client.get(download_url).status_code == 200
+        assert client.get(upload_url).status_code == 403
+        assert client.post(upload_url, {"file": SimpleUploadedFile("x.xlf", b"<x/>")}).status_code == 403
+    client.force_login(make_staff("no-role"))
+    assert client.get(download_url).status_code == 403
+
+
+def test_a_procedures_upload_refuses_glossary_units_with_their_own_message(
+        client, demo_procedure, translator, tmp_path):
+    client.force_login(translator)
+    path = export(tmp_path)  # the procedure and the glossary
+    set_target(path, "glossary:chemotherapy.definition", "تعريف جديد.")
+    glossary = _glossary_snapshot()
+    response = client.post(reverse("admin:content_procedure_xliff_upload", args=[demo_procedure.pk]),
+                           {"file": SimpleUploadedFile("all.xlf", path.read_bytes())})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert ("Unit glossary:chemotherapy.definition is a glossary text: upload the glossary&#x27;s "
+            "file on the glossary&#x27;s page.") in page
+    assert "belongs to another procedure" not in page
+    assert _glossary_snapshot() == glossary

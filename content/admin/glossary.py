@@ -3,7 +3,8 @@
 Editors write the terms' English, translators their Arabic; patients read only the glossary a
 clinical reviewer last published (content.publishing.glossary_workflow). The list says what is
 unpublished and offers reviewers the Publish button; deleting a term is a reviewer's decision,
-and reaches patients, like every other change, when they publish."""
+and reaches patients, like every other change, when they publish. The list also offers the
+glossary's texts to translate as XLIFF, and takes the translation back (content.admin.xliff)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from content.admin.base import TranslatedModelAdmin
 from content.admin.display import translation_status_html
 from content.admin.forms import GlossaryTermForm
 from content.admin.writing_help import WritingHelpAdmin
+from content.admin.xliff import GlossaryXliffPages
 from content.editing import roles
 from content.editing.models import GlossaryTerm
 from content.publishing.glossary import latest_glossary, unpublished_changes
@@ -26,7 +28,7 @@ from content.publishing.workflow import WorkflowRefused
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(WritingHelpAdmin, TranslatedModelAdmin):
+class GlossaryTermAdmin(GlossaryXliffPages, WritingHelpAdmin, TranslatedModelAdmin):
     """The glossary, with English and Arabic tabs."""
 
     form = GlossaryTermForm
@@ -61,7 +63,7 @@ class GlossaryTermAdmin(WritingHelpAdmin, TranslatedModelAdmin):
             "changes": changes,
             "has_changes": any(changes.values()),
             "may_publish": roles.can_publish(request.user),
-        }}
+        }, "glossary_xliff": self.xliff_offers(request)}
         return super().changelist_view(request, extra_context)
 
     def publish_view(self, request):

@@ -7,28 +7,49 @@ English is not empty, its id naming the procedure, the part and the field:
     hai-pump-chemotherapy.section.risks.body
     hai-pump-chemotherapy.question.17.answer      (17: the question's id, stable when reordered)
 
+The glossary, patient-facing text like the pages, may travel in the same document as one more
+<file id="glossary">, a unit per term's field with English, terms in slug order, each named
+like "glossary chemotherapy definition":
+
+    glossary:chemotherapy.term
+    glossary:chemotherapy.other_forms
+    glossary:chemotherapy.definition
+
+A procedure's address name holds no colon, so a glossary unit's id never names a procedure.
+
 The <source> is the English as it was when the file was written, the <target> the translation as
 it was (absent when there is none); the segment's state is "translated" for a translation written
 against that English and "initial" for a missing or out-of-date one.
 
 Importing is all or nothing: the whole file is read and every unit checked (the one authoring
-rule, sizes, citation markers) before anything is written; then each procedure's changed texts are
-saved the way the admin saves them (the account as the one who wrote them, per-field freshness)
-and recorded as one new revision. A unit whose English changed after the file was written is still
-imported, but its translation is recorded as written against the English in the file, so it stays
-flagged out of date until a translator looks at the new English.
+rule, sizes, citation markers) before anything is written; then the changed texts are saved the
+way the admin saves them (the account as the one who wrote them, per-field freshness). Each
+procedure's changes are recorded as one new revision; each glossary term's in its admin history
+(the glossary has no revisions: patients read it once a clinical reviewer publishes it). A unit
+whose English changed after the file was written is still imported, but its translation is
+recorded as written against the English in the file, so it stays flagged out of date until a
+translator looks at the new English.
 """
-
 import pyexpat
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from content import languages
 from content.editing import freshness, roles
-from content.editing.models import Procedure, Question, SaveOrigin, Section, person_name, reject_raw_html
+from content.editing.models import (
+    GlossaryTerm,
+    Procedure,
+    Question,
+    SaveOrigin,
+    Section,
+    person_name,
+    reject_raw_html,
+)
 from content.editing.revisions import record_revision
 from content.rendering.markdown import authoring_problems, missing_citations, plain_text_problems
 
@@ -38,6 +59,9 @@ VERSION = "2.0"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 TRANSLATED_STATES = {"translated", "reviewed", "final"}
 STATES = {"initial"} | TRANSLATED_STATES
+# The glossary's <file> id, and what its units' ids start with.
+GLOSSARY = "glossary"
+GLOSSARY_UNIT_PREFIX = f"{GLOSSARY}:"
 
 
 def _tag(name):
@@ -92,6 +116,27 @@ def procedure_texts(procedure):
     return texts
 
 
+def glossary_texts(terms=None):
+    """Every translated text of the glossary's working copy (or of the `terms` given), terms in
+    slug order."""
+    terms = GlossaryTerm.objects.all() if terms is None else terms
+    return [Text(f"{GLOSSARY_UNIT_PREFIX}{term.slug}.{name}", term, name, f"{GLOSSARY} {term.slug} {name}")
+            for term in terms.order_by("slug") for name in _in_form_order(GlossaryTerm)]
+
+
+def is_glossary_unit(unit_id):
+    return unit_id.startswith(GLOSSARY_UNIT_PREFIX)
+
+
+def glossary_slug(unit_id):
+    """The term a glossary unit is about: "chemotherapy" for glossary:chemotherapy.term."""
+    return unit_id.removeprefix(GLOSSARY_UNIT_PREFIX).partition(".")[0]
+
+
+def procedure_slug(unit_id):
+    return unit_id.partition(".")[0]
+
+
 def check_language(language):
     if language not in languages.TRANSLATIONS:
         raise XliffRefused([_("%(language)s is not a language texts are translated into; choose "
@@ -101,33 +146,44 @@ def check_language(language):
 
 # ---------------------------------------------------------------- writing
 
-def export_xliff(procedures, language):
-    """The XLIFF 2.0 document (bytes, UTF-8) of the procedures' texts in `language`."""
+def export_xliff(procedures, language, glossary=False):
+    """The XLIFF 2.0 document (bytes, UTF-8) of the procedures' texts in `language`, and with
+    `glossary` the glossary's too."""
     check_language(language)
     ElementTree.register_namespace("", NAMESPACE)
     root = ElementTree.Element(_tag("xliff"), {
         "version": VERSION, "srcLang": languages.SOURCE, "trgLang": language})
     for procedure in procedures:
-        file = ElementTree.SubElement(root, _tag("file"), {
-            "id": procedure.slug, "original": procedure.slug,
-            "srcDir": languages.direction(languages.SOURCE), "trgDir": languages.direction(language),
-            # Markdown: line breaks and indentation are meaning, not layout.
-            f"{{{XML_NAMESPACE}}}space": "preserve"})
-        for text in procedure_texts(procedure):
-            english = text.english()
-            if not freshness.normalise(english):
-                continue  # nothing to translate
-            translated = text.translation(language)
-            state = freshness.field_state(english, translated, (text.row.translation or {}).get(text.field))
-            unit = ElementTree.SubElement(file, _tag("unit"), {"id": text.unit_id, "name": text.label})
-            segment = ElementTree.SubElement(unit, _tag("segment"), {
-                "state": "translated" if state == freshness.CURRENT else "initial"})
-            ElementTree.SubElement(segment, _tag("source")).text = english
-            if freshness.normalise(translated):
-                ElementTree.SubElement(segment, _tag("target")).text = translated
+        _write_file(root, procedure.slug, procedure_texts(procedure), language)
+    if glossary:
+        _write_file(root, GLOSSARY, glossary_texts(), language)
     ElementTree.indent(root, space="  ")
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
             + ElementTree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n")
+
+
+def _write_file(root, file_id, texts, language):
+    """One <file> of the texts whose English is not empty; none when no text has English (the
+    core schema wants a unit in every file)."""
+    file = ElementTree.Element(_tag("file"), {
+        "id": file_id, "original": file_id,
+        "srcDir": languages.direction(languages.SOURCE), "trgDir": languages.direction(language),
+        # Markdown and one-per-line lists: line breaks and indentation are meaning, not layout.
+        f"{{{XML_NAMESPACE}}}space": "preserve"})
+    for text in texts:
+        english = text.english()
+        if not freshness.normalise(english):
+            continue  # nothing to translate
+        translated = text.translation(language)
+        state = freshness.field_state(english, translated, (text.row.translation or {}).get(text.field))
+        unit = ElementTree.SubElement(file, _tag("unit"), {"id": text.unit_id, "name": text.label})
+        segment = ElementTree.SubElement(unit, _tag("segment"), {
+            "state": "translated" if state == freshness.CURRENT else "initial"})
+        ElementTree.SubElement(segment, _tag("source")).text = english
+        if freshness.normalise(translated):
+            ElementTree.SubElement(segment, _tag("target")).text = translated
+    if len(file):
+        root.append(file)
 
 
 # ---------------------------------------------------------------- reading
@@ -202,6 +258,13 @@ class ImportResult:
             lines.append(_("Revision %(number)d of %(procedure)s saved.")
                          % {"procedure": procedure.slug, "number": revision.number})
         lines.append(_("Texts imported: %(count)d.") % {"count": len(self.imported)})
+        glossary = [unit_id for unit_id in self.imported if is_glossary_unit(unit_id)]
+        if glossary:
+            lines.append(_("Glossary texts among them: %(count)d (%(terms)s).") % {
+                "count": len(glossary), "terms": ", ".join(sorted({glossary_slug(u) for u in glossary}))})
+            lines.append(_("Patients read the glossary's new texts once a clinical reviewer publishes "
+                           "the glossary."))
+        # Last: the admin shows this line as a warning.
         if self.outdated:
             lines.append(_("Their English changed after the file was written, so these stay "
                            "flagged out of date until a translator checks them: %(units)s.")
@@ -295,30 +358,60 @@ def _text_problems(text, target, language, numbers):
     return problems
 
 
+def _unit_slugs(units):
+    """The address names the units are about: (procedures' slugs, glossary terms' slugs)."""
+    procedures, terms = set(), set()
+    for unit in units:
+        if is_glossary_unit(unit.unit_id):
+            terms.add(glossary_slug(unit.unit_id))
+        else:
+            procedures.add(procedure_slug(unit.unit_id))
+    return procedures, terms
+
+
+def _outside(unit_id, only):
+    """Why a unit is not one of the texts of `only` (a procedure, or GLOSSARY); None if it is."""
+    if only == GLOSSARY:
+        if not is_glossary_unit(unit_id):
+            return _("Unit %(unit)s is a procedure's text, not the glossary's: upload it on that "
+                     "procedure's page.") % {"unit": unit_id}
+    elif is_glossary_unit(unit_id):
+        return _("Unit %(unit)s is a glossary text: upload the glossary's file on the glossary's "
+                 "page.") % {"unit": unit_id}
+    elif procedure_slug(unit_id) != only.slug:
+        return _("Unit %(unit)s belongs to another procedure than %(procedure)s.") % {
+            "unit": unit_id, "procedure": only.slug}
+    return None
+
+
 def plan_import(units, language, only=None):
-    """Match units to the working copy and check every one: {procedure: [Change]}. With `only` (a
-    procedure), a unit of any other procedure is refused."""
-    problems = []
+    """Match units to the working copy and check every one: {owner: [Change]}, an owner being a
+    procedure or GLOSSARY. With `only` (a procedure, or GLOSSARY), any other unit is refused."""
     if only is not None:
-        problems += [_("Unit %(unit)s belongs to another procedure than %(procedure)s.")
-                     % {"unit": unit.unit_id, "procedure": only.slug}
-                     for unit in units if unit.unit_id.partition(".")[0] != only.slug]
+        problems = [problem for unit in units if (problem := _outside(unit.unit_id, only))]
         if problems:
             raise XliffRefused(problems)
-    slugs = {unit.unit_id.partition(".")[0] for unit in units}
-    procedures = {p.slug: p for p in Procedure.objects.filter(slug__in=slugs)}
-    texts = {}
-    for procedure in procedures.values():
+    problems = []
+    procedure_slugs, term_slugs = _unit_slugs(units)
+    texts = {}  # unit id: (owner, text)
+    for procedure in Procedure.objects.filter(slug__in=procedure_slugs):
         texts |= {text.unit_id: (procedure, text) for text in procedure_texts(procedure)}
+    texts |= {text.unit_id: (GLOSSARY, text)
+              for text in glossary_texts(GlossaryTerm.objects.filter(slug__in=term_slugs))}
     numbers = {}
     changes = {}
     for unit in units:
         if unit.unit_id not in texts:
-            problems.append(_("Unit %(unit)s is not a text of this portal's working copy (a procedure "
-                              "renamed or a part removed since the file was written?).")
-                            % {"unit": unit.unit_id})
+            if is_glossary_unit(unit.unit_id):
+                problems.append(_("Unit %(unit)s is not a text of this portal's glossary (a term "
+                                  "renamed or removed since the file was written?).")
+                                % {"unit": unit.unit_id})
+            else:
+                problems.append(_("Unit %(unit)s is not a text of this portal's working copy (a "
+                                  "procedure renamed or a part removed since the file was written?).")
+                                % {"unit": unit.unit_id})
             continue
-        procedure, text = texts[unit.unit_id]
+        owner, text = texts[unit.unit_id]
         if unit.target is None or not freshness.normalise(unit.target):
             continue  # not translated in the file: nothing to bring in
         english = text.english()
@@ -327,9 +420,11 @@ def plan_import(units, language, only=None):
                               "translate.") % {"unit": unit.unit_id})
             continue
         target = unit.target.replace("\r\n", "\n").replace("\r", "\n")
-        if procedure.pk not in numbers:
-            numbers[procedure.pk] = set(procedure.citations.values_list("number", flat=True))
-        found = _text_problems(text, target, language, numbers[procedure.pk])
+        if owner not in numbers:
+            # The glossary's texts are plain text: they cite nothing.
+            numbers[owner] = (set() if owner == GLOSSARY
+                              else set(owner.citations.values_list("number", flat=True)))
+        found = _text_problems(text, target, language, numbers[owner])
         if found:
             problems.append(_("Unit %(unit)s: %(problems)s")
                             % {"unit": unit.unit_id, "problems": " ".join(str(p) for p in found)})
@@ -342,10 +437,10 @@ def plan_import(units, language, only=None):
             # The same translation: in a tool's "translated" state against today's English it
             # says the translation still matches (a translator's "still matches").
             if state == freshness.OUTDATED and not english_changed and unit.state in TRANSLATED_STATES:
-                changes.setdefault(procedure, []).append(
+                changes.setdefault(owner, []).append(
                     Change(text, current, unit.source, english_changed=False, confirm=True))
             continue
-        changes.setdefault(procedure, []).append(Change(text, target, unit.source, english_changed))
+        changes.setdefault(owner, []).append(Change(text, target, unit.source, english_changed))
     if problems:
         raise XliffRefused(problems)
     return changes
@@ -361,29 +456,55 @@ def check_account(user, language):
 
 def import_xliff(data, user, language=None, only=None):
     """Bring a file's translations into the working copy as the account `user`; all or nothing
-    (with `only`, a procedure, every unit must be one of its texts). Raises XliffRefused with
-    every problem found; returns an ImportResult."""
+    (with `only`, a procedure or GLOSSARY, every unit must be one of its texts). Raises
+    XliffRefused with every problem found; returns an ImportResult."""
     language = language or languages.TRANSLATION
     check_language(language)
     check_account(user, language)
     units = read_units(parse_xml(data), language)
+    procedure_slugs, term_slugs = _unit_slugs(units)
     with transaction.atomic():
-        # Checked and written under the procedures' row locks, so no save slips in between.
-        list(Procedure.objects.select_for_update().filter(
-            slug__in={unit.unit_id.partition(".")[0] for unit in units}).order_by("pk"))
+        # Checked and written under the procedures' and terms' row locks, so no save slips in
+        # between (procedures first, then terms, always in that order).
+        list(Procedure.objects.select_for_update().filter(slug__in=procedure_slugs).order_by("pk"))
+        list(GlossaryTerm.objects.select_for_update().filter(slug__in=term_slugs).order_by("pk"))
         changes = plan_import(units, language, only)
         result = ImportResult(language)
         actor = person_name(user)
+        glossary_changes = changes.pop(GLOSSARY, [])
         for procedure, procedure_changes in sorted(changes.items(), key=lambda item: item[0].slug):
-            for change in procedure_changes:
-                _apply(change, language, actor)
-                result.imported.append(change.text.unit_id)
-                if change.english_changed:
-                    result.outdated.append(change.text.unit_id)
+            _apply_all(procedure_changes, language, actor, result)
             revision = record_revision(procedure, user, SaveOrigin.XLIFF)
             if revision is not None:
                 result.revisions.append((procedure, revision))
+        _apply_all(glossary_changes, language, actor, result)
+        _log_glossary_import(glossary_changes, user, language)
     return result
+
+
+def _apply_all(changes, language, actor, result):
+    for change in changes:
+        _apply(change, language, actor)
+        result.imported.append(change.text.unit_id)
+        if change.english_changed:
+            result.outdated.append(change.text.unit_id)
+
+
+def _log_glossary_import(changes, user, language):
+    """The glossary has no revisions: each changed term's admin history says who imported which
+    of its texts, and when."""
+    fields = {}
+    for change in changes:
+        fields.setdefault(change.text.row, []).append(change.text.field)
+    # Worded in the source language, as Django words the history it writes itself: a history
+    # entry is stored text, read by everyone whatever language they read the admin in.
+    with translation.override(languages.SOURCE):
+        for term, names in sorted(fields.items(), key=lambda item: item[0].slug):
+            message = _("%(language)s texts imported from an XLIFF file: %(fields)s.") % {
+                "language": languages.name(language),
+                "fields": ", ".join(str(GlossaryTerm._meta.get_field(name).verbose_name)
+                                    for name in names)}
+            LogEntry.objects.log_actions(user.pk, [term], CHANGE, message, single_object=True)
 
 
 def _apply(change, language, actor):

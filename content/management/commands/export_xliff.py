@@ -1,5 +1,6 @@
 """Write the procedures' texts to translate as an XLIFF 2.0 file (content.files.xliff)."""
 
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,8 +12,10 @@ from content.files.xliff import XliffRefused, export_xliff
 
 class Command(BaseCommand):
     help = (
-        "Write every translated text of the procedures' working copies to FILE as XLIFF 2.0: the "
-        "English as the source, the current translation as the target, for a translation tool."
+        "Write every translated text of the procedures' working copies and of the glossary to FILE "
+        "as XLIFF 2.0: the English as the source, the current translation as the target, for a "
+        "translation tool. With --procedure, only those procedures, and the glossary only if "
+        "--glossary is given too; --no-glossary leaves the glossary out of a full export."
     )
 
     def add_arguments(self, parser):
@@ -21,16 +24,22 @@ class Command(BaseCommand):
                             help=f"The language translated into (default {languages.TRANSLATION}).")
         parser.add_argument("--procedure", action="append", metavar="SLUG", default=[],
                             help="Only this procedure (may be given more than once).")
+        parser.add_argument("--glossary", action=argparse.BooleanOptionalAction, default=None,
+                            help="Include the glossary's terms (default: yes, unless --procedure "
+                                 "limits the export).")
 
-    def handle(self, file, language, procedure, verbosity=1, **options):
+    def handle(self, file, language, procedure, glossary, verbosity=1, **options):
         procedures = Procedure.objects.order_by("slug")
         if procedure:
             procedures = procedures.filter(slug__in=procedure)
             unknown = sorted(set(procedure) - set(procedures.values_list("slug", flat=True)))
             if unknown:
                 raise CommandError(f"no procedure with the address name {', '.join(unknown)}")
+        if glossary is None:
+            # A full export is everything a translator translates; one of a few pages is not.
+            glossary = not procedure
         try:
-            data = export_xliff(procedures, language)
+            data = export_xliff(procedures, language, glossary=glossary)
         except XliffRefused as refused:
             raise CommandError(str(refused)) from None
         if file == "-":
@@ -41,4 +50,5 @@ class Command(BaseCommand):
             raise CommandError(f"{path.parent}: no such folder")
         path.write_bytes(data)
         if verbosity:
-            self.stdout.write(f"{path}: {len(procedures)} procedure(s) written")
+            glossary_note = " and the glossary" if glossary else ""
+            self.stdout.write(f"{path}: {len(procedures)} procedure(s){glossary_note} written")

@@ -13,8 +13,9 @@ from content.files.xliff import XliffRefused, import_xliff
 class Command(BaseCommand):
     help = (
         "Import the translations of an XLIFF 2.0 file (as export_xliff writes it) into the "
-        "procedures' working copies as a new revision by the account given. Every unit is checked "
-        "first; one problem changes nothing."
+        "procedures' working copies, as a new revision by the account given, and into the "
+        "glossary's (patients read it once a clinical reviewer publishes the glossary). Every unit "
+        "is checked first; one problem changes nothing."
     )
 
     def add_arguments(self, parser):
