@@ -411,6 +411,36 @@ def test_a_form_opened_before_an_import_and_saved_after_it_keeps_the_imported_tr
     assert procedure.sections.get(kind="travel").body_ar == "نص السفر من أداة الترجمة."
 
 
+def test_a_glossary_form_opened_before_an_import_and_saved_after_it_is_refused_keeping_both(
+        client, demo_procedure, translator, tmp_path):
+    """A term has no revisions to merge with: the old form's save is refused, the imported
+    definition stays, and what the translator typed is still in the form."""
+    from tests.test_admin import extract_form_data
+
+    term = GlossaryTerm.objects.get(slug="catheter")
+    url = reverse("admin:content_glossaryterm_change", args=[term.pk])
+    client.force_login(translator)
+    opened = extract_form_data(client.get(url).content.decode())
+    path = export(tmp_path)
+    set_target(path, "glossary:catheter.definition", "أنبوب رفيع يحمل الدواء من المضخة.")
+    import_file(path, translator)
+    opened["term_ar"] = "القسطرة (الأنبوب)"
+    response = client.post(url, opened)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "after you opened it" in page and "القسطرة (الأنبوب)" in page
+    term.refresh_from_db()
+    assert term.definition_ar == "أنبوب رفيع يحمل الدواء من المضخة."
+    assert term.term_ar != "القسطرة (الأنبوب)"
+    # Opened again, the form saves.
+    fresh = extract_form_data(client.get(url).content.decode())
+    fresh["term_ar"] = "القسطرة (الأنبوب)"
+    assert client.post(url, fresh).status_code == 302
+    term.refresh_from_db()
+    assert term.term_ar == "القسطرة (الأنبوب)"
+    assert term.definition_ar == "أنبوب رفيع يحمل الدواء من المضخة."
+
+
 # ---------------------------------------------------------------- the glossary
 
 GLOSSARY_FIELDS = ("term", "other_forms", "definition")

@@ -2,6 +2,8 @@
 field, and refusing a save over someone else's newer one."""
 
 from django import forms
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -218,7 +220,11 @@ class RefusesStaleSaves(MergesStaleSaves):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["loaded_version"].initial = str(self.instance.revision)
+            self.fields["loaded_version"].initial = self.version_of(self.instance)
+
+    def version_of(self, row):
+        """What the form carries to tell the row as it was opened from any later save."""
+        return str(row.revision)
 
     def saved_in_between(self, current):
         """(who, when) of the newer save, as the history recorded it."""
@@ -234,7 +240,7 @@ class RefusesStaleSaves(MergesStaleSaves):
             # The admin saves inside a transaction: locking the row makes check-then-save safe
             # (PostgreSQL; SQLite takes its write lock at the start of the transaction instead).
             current = self._meta.model.objects.select_for_update().filter(pk=self.instance.pk).first()
-            if current is not None and cleaned.get("loaded_version") != str(current.revision):
+            if current is not None and cleaned.get("loaded_version") != self.version_of(current):
                 who, when = self.saved_in_between(current)
                 when_text = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
                 self.merge_base = self.base_values(cleaned.get("loaded_version"))
@@ -252,7 +258,7 @@ class RefusesStaleSaves(MergesStaleSaves):
                 conflicts = self.merge(current)
                 # The form now holds the merged text: a second save is made on the current revision.
                 self.data = self.data.copy()
-                self.data[self.add_prefix("loaded_version")] = str(current.revision)
+                self.data[self.add_prefix("loaded_version")] = self.version_of(current)
                 if conflicts:
                     raise ValidationError(
                         gettext(
@@ -411,10 +417,26 @@ def _part_label(form, data):
     return gettext("The question “%(question)s”") % {"question": question[:60]}
 
 
-class GlossaryTermForm(RoleCheckedForm):
+class GlossaryTermForm(RoleCheckedForm, RefusesStaleSaves):
+    """A term has no revisions, so a save over a newer one (another person's, or an XLIFF import
+    of the glossary) is refused whole, with this person's text kept in the form."""
+
     class Meta:
         model = GlossaryTerm
         fields = ("slug", "term", "other_forms", "definition")
+
+    def version_of(self, row):
+        return row.updated_at.isoformat() if row.updated_at else ""
+
+    def saved_in_between(self, current):
+        # The admin and the XLIFF import write a history entry naming who saved, after the save;
+        # an entry older than the save is about an earlier one (a save from the shell writes none).
+        entry = (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(GlossaryTerm),
+                                         object_id=str(current.pk))
+                 .select_related("user").order_by("-action_time").first())
+        if entry is None or entry.action_time < current.updated_at:
+            return "", current.updated_at
+        return person_name(entry.user), entry.action_time
 
 
 class StaffProfileForm(forms.ModelForm):

@@ -36,7 +36,7 @@ class GlossaryTermAdmin(GlossaryXliffPages, WritingHelpAdmin, TranslatedModelAdm
     search_fields = (*languages.field_names("term"), "slug")
     readonly_fields = ("translation_status",)
     fields = ("slug", "term", "other_forms", "definition", "translation_status",
-              "english_keeps_meaning", "confirm_arabic")
+              "english_keeps_meaning", "confirm_arabic", "loaded_version")
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else {"slug": (languages.source_field("term"),)}
