@@ -136,7 +136,7 @@ def test_the_export_is_xliff_2_core_with_one_unit_per_translated_text(demo_proce
     assert_core_structure(root)
     files = root.findall(q("file"))
     # A full export carries the glossary too, after the procedures (its units: tested below).
-    assert [f.get("id") for f in files] == [DEMO_SLUG, "glossary"]
+    assert [f.get("id") for f in files] == [DEMO_SLUG, "glossary:terms"]
     assert files[0].get(XML_SPACE) == "preserve" and files[0].get("trgDir") == "rtl"
 
     units = files[0].findall(q("unit"))
@@ -462,7 +462,7 @@ def test_a_full_export_holds_the_glossary_a_unit_per_term_text_with_english_in_s
     root = ElementTree.parse(export(tmp_path)).getroot()
 
     assert_core_structure(root)
-    glossary = root.find(f"{q('file')}[@id='glossary']")
+    glossary = root.find(f"{q('file')}[@id='glossary:terms']")
     assert glossary.get("original") == "glossary" and glossary.get("trgDir") == "rtl"
     expected = [f"glossary:{term.slug}.{name}" for term in GlossaryTerm.objects.order_by("slug")
                 for name in GLOSSARY_FIELDS if term.english(name)]
@@ -479,15 +479,22 @@ def test_a_full_export_holds_the_glossary_a_unit_per_term_text_with_english_in_s
     assert term.get("state") == "translated" and term.find(q("target")).text == "العلاج الكيميائي"
 
 
+def test_a_procedure_called_glossary_and_the_glossary_have_files_of_their_own(demo_procedure, tmp_path):
+    demo_procedure.slug = "glossary"
+    demo_procedure.save()
+    files = ElementTree.parse(export(tmp_path)).getroot().findall(q("file"))
+    assert [f.get("id") for f in files] == ["glossary", "glossary:terms"]
+
+
 def test_export_xliff_leaves_the_glossary_out_when_asked_and_of_a_procedures_own_export(
         demo_procedure, tmp_path):
     def file_ids(*args):
         return [f.get("id") for f in ElementTree.parse(export(tmp_path, *args)).getroot()]
 
-    assert file_ids() == [DEMO_SLUG, "glossary"]
+    assert file_ids() == [DEMO_SLUG, "glossary:terms"]
     assert file_ids("--no-glossary") == [DEMO_SLUG]
     assert file_ids("--procedure", DEMO_SLUG) == [DEMO_SLUG]
-    assert file_ids("--procedure", DEMO_SLUG, "--glossary") == [DEMO_SLUG, "glossary"]
+    assert file_ids("--procedure", DEMO_SLUG, "--glossary") == [DEMO_SLUG, "glossary:terms"]
 
 
 def test_an_imported_glossary_translation_is_saved_by_the_importing_account_without_a_revision(
@@ -585,7 +592,7 @@ def test_a_translator_downloads_and_uploads_the_glossarys_translation_from_its_l
     assert reverse("admin:content_glossaryterm_xliff") in listing and upload_url in listing
     response = client.get(reverse("admin:content_glossaryterm_xliff"))
     assert 'filename="glossary.ar.xlf"' in response["Content-Disposition"]
-    assert [f.get("id") for f in ElementTree.fromstring(response.content)] == ["glossary"]
+    assert [f.get("id") for f in ElementTree.fromstring(response.content)] == ["glossary:terms"]
     assert client.get(upload_url).status_code == 200
 
     data = _glossary_file(client)

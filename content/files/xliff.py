@@ -8,7 +8,7 @@ English is not empty, its id naming the procedure, the part and the field:
     hai-pump-chemotherapy.question.17.answer      (17: the question's id, stable when reordered)
 
 The glossary, patient-facing text like the pages, may travel in the same document as one more
-<file id="glossary">, a unit per term's field with English, terms in slug order, each named
+<file id="glossary:terms">, a unit per term's field with English, terms in slug order, each named
 like "glossary chemotherapy definition":
 
     glossary:chemotherapy.term
@@ -30,6 +30,7 @@ whose English changed after the file was written is still imported, but its tran
 recorded as written against the English in the file, so it stays flagged out of date until a
 translator looks at the new English.
 """
+
 import pyexpat
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -59,9 +60,12 @@ VERSION = "2.0"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 TRANSLATED_STATES = {"translated", "reviewed", "final"}
 STATES = {"initial"} | TRANSLATED_STATES
-# The glossary's <file> id, and what its units' ids start with.
+# The glossary's name, and what its units' ids and its <file> id start with: a procedure's address
+# name holds no colon, so neither can be taken by a procedure called "glossary" (XLIFF wants the
+# file ids of a document unique).
 GLOSSARY = "glossary"
 GLOSSARY_UNIT_PREFIX = f"{GLOSSARY}:"
+GLOSSARY_FILE_ID = f"{GLOSSARY_UNIT_PREFIX}terms"
 
 
 def _tag(name):
@@ -156,17 +160,17 @@ def export_xliff(procedures, language, glossary=False):
     for procedure in procedures:
         _write_file(root, procedure.slug, procedure_texts(procedure), language)
     if glossary:
-        _write_file(root, GLOSSARY, glossary_texts(), language)
+        _write_file(root, GLOSSARY_FILE_ID, glossary_texts(), language, original=GLOSSARY)
     ElementTree.indent(root, space="  ")
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
             + ElementTree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n")
 
 
-def _write_file(root, file_id, texts, language):
+def _write_file(root, file_id, texts, language, original=None):
     """One <file> of the texts whose English is not empty; none when no text has English (the
     core schema wants a unit in every file)."""
     file = ElementTree.Element(_tag("file"), {
-        "id": file_id, "original": file_id,
+        "id": file_id, "original": original or file_id,
         "srcDir": languages.direction(languages.SOURCE), "trgDir": languages.direction(language),
         # Markdown and one-per-line lists: line breaks and indentation are meaning, not layout.
         f"{{{XML_NAMESPACE}}}space": "preserve"})
