@@ -84,6 +84,15 @@ def test_a_result_found_by_a_word_of_the_other_language_shows_the_start_of_its_s
     assert demo_procedure.summary_ar[:20] not in snippet
 
 
+def test_a_section_start_past_the_end_of_the_text_gives_no_snippet():
+    from content.search.text import section_start
+
+    document = {"text": "Short text.", "places": "text 0 overview\ntext 400 when-to-call"}
+    query = parse_query("jaundice", "en")
+    assert section_start(document, "when-to-call", query) == ""
+    assert section_start(document, "overview", query).startswith("Short text.")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language, query", [
     ("en", "xqzvbn"), ("en", "zebra"), ("en", "qwertyuiop"), ("en", "chemotherapyxyzzy"),

@@ -199,7 +199,9 @@ def section_start(document, anchor, query, length=SNIPPET_CHARACTERS):
     for line in (document.get("places") or "").splitlines() if anchor else ():
         field, offset, found = line.split(" ", 2)
         if field == "text" and found == anchor:
-            return _window(_field_text(document.get("text")), int(offset), query.words, length, lead=0)
+            text = _field_text(document.get("text"))
+            # Places out of step with the text (an index from other texts) give nothing.
+            return _window(text, int(offset), query.words, length, lead=0) if int(offset) < len(text) else ""
     return ""
 
 
