@@ -118,10 +118,24 @@
   // The offline page: what this device has kept, newest first.
   var list = document.getElementById("saved-pages");
   if (list) {
-    navigator.serviceWorker.ready.then(function (registration) {
-      return ask(registration.active, { type: "list" });
-    }).then(function (answer) {
-      var pages = answer.pages || [];
+    // Just after a release the page may still be looked after by the previous worker, which
+    // does not answer "list": the new one takes over at once (skipWaiting), so ask it then.
+    var listSaved = function () {
+      return navigator.serviceWorker.ready.then(function (registration) {
+        return ask(registration.active, { type: "list" });
+      }).then(function (answer) {
+        if (answer.pages) {
+          return answer;
+        }
+        return new Promise(function (resolve) {
+          navigator.serviceWorker.addEventListener("controllerchange", function () {
+            resolve(listSaved());
+          }, { once: true });
+        });
+      });
+    };
+    listSaved().then(function (answer) {
+      var pages = answer.pages;
       var offlinePaths = list.getAttribute("data-offline-paths").split(" ");
       pages = pages.filter(function (page) {
         return offlinePaths.indexOf(new URL(page.url).pathname) === -1;

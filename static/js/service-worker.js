@@ -259,8 +259,8 @@ function savedPages() {
             title: decodeURIComponent(response.headers.get(SAVED_TITLE) || ""),
             savedAt: response.headers.get(SAVED_AT) || ""
           };
-        });
-      }));
+        }).catch(function () { return null; }); // one unreadable copy hides no other
+      })).then(function (pages) { return pages.filter(Boolean); });
     });
   });
 }
